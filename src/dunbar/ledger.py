@@ -1,0 +1,733 @@
+"""The facade: the one API that the CLI, the web app and library users call.
+
+>>> from dunbar import Ledger
+>>> ledger = Ledger.init(":memory:", me="Rosa Díaz")      # doctest: +SKIP
+>>> ana = ledger.add_person("Ana Silva", emails=["ana@example.com"])  # doctest: +SKIP
+>>> ledger.log("Coffee", with_=["ana@example.com"], channel="in-person")  # doctest: +SKIP
+
+Every write method is one transaction: it completes, or it leaves the ledger
+exactly as it was. Every failure the user can cause raises a
+:class:`~dunbar.errors.DunbarError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, or_, select
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from dunbar.errors import DatabaseError, DunbarError, NoLedgerError, NotALedgerError, \
+    ValidationError
+from dunbar.model import (
+    Acquaintance,
+    AttendanceStatus,
+    Attendee,
+    Channel,
+    Encounter,
+    Evidence,
+    Favour,
+    FavourKind,
+    FavourStatus,
+    FollowUp,
+    Gathering,
+    GatheringKind,
+    IdentityKind,
+    Initiative,
+    IntroOutcome,
+    Introduction,
+    LabelKind,
+    Note,
+    Organisation,
+    Person,
+    PersonSummary,
+    Seat,
+)
+from dunbar.normalise import classify_identity, normalise_email, parse_date, parse_datetime, \
+    parse_enum
+from dunbar.store import encounters as enc_store
+from dunbar.store import people as people_store
+from dunbar.store import records
+from dunbar.store.engine import check_sqlite_file, make_engine, resolve_url, sqlite_path
+from dunbar.store.encounters import EncounterInput
+from dunbar.store.lifecycle import ForgetReport, forget_person, merge_people, scrub_after_forget
+from dunbar.store.people import PersonFields
+from dunbar.store.schema import HEAD, current_revision, stamp_meta, upgrade
+from dunbar.store.search import SearchHit
+from dunbar.store.tables import (
+    encounter_participants,
+    encounters,
+    favours,
+    follow_ups,
+    introductions,
+    notes,
+    organisations,
+    people,
+)
+
+__all__ = ["EncounterInput", "ForgetReport", "Ledger", "PersonFields", "Profile", "SearchHit"]
+
+Clock = Callable[[], dt.datetime]
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Profile:
+    """Everything about one person: who they are and our shared history."""
+
+    person: Person
+    encounters: list[Encounter] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    favours: list[Favour] = field(default_factory=list)
+    introductions: list[Introduction] = field(default_factory=list)
+    acquaintances: list[Acquaintance] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def last_seen(self) -> dt.datetime | None:
+        return self.encounters[0].when if self.encounters else None
+
+
+IdentityArgs = Mapping[IdentityKind, Iterable[str]]
+
+
+class Ledger:
+    """An open dunbar ledger (SQLite file or PostgreSQL database)."""
+
+    def __init__(self, engine: Engine, url: URL, *, clock: Clock = _utcnow) -> None:
+        self._engine = engine
+        self.url = url
+        self._clock = clock
+
+    # --- opening and closing ------------------------------------------------------------
+
+    @classmethod
+    def open(cls, target: str | Path, *, clock: Clock = _utcnow,
+             migrate: bool = True) -> Ledger:
+        """Open an existing ledger; an older schema is migrated (``migrate=False`` refuses).
+
+        Raises :class:`NoLedgerError` if there is none, :class:`NotALedgerError` for
+        anything else, and :class:`SchemaTooNewError` for a newer dunbar's ledger.
+        """
+        url = resolve_url(target)
+        path = sqlite_path(url)
+        if path is not None:
+            check_sqlite_file(path, must_exist=True)
+        engine = make_engine(url)
+        ledger = cls(engine, url, clock=clock)
+        try:
+            with ledger._guard(), engine.begin() as conn:
+                revision = current_revision(conn)
+                if revision is None:
+                    where = path if path is not None else url.render_as_string(
+                        hide_password=True)
+                    raise NoLedgerError(f"no ledger in {where}: run `dunbar init` first")
+                if revision != HEAD:
+                    if not migrate:
+                        raise DatabaseError(
+                            f"this ledger has schema {revision}; run `dunbar migrate` "
+                            f"to bring it to {HEAD}")
+                    upgrade(conn)
+        except BaseException:
+            engine.dispose()
+            raise
+        return ledger
+
+    @classmethod
+    def init(cls, target: str | Path, *, me: str = "Me", clock: Clock = _utcnow) -> Ledger:
+        """Create a new ledger with its owner ("me"). Refuses to touch an existing one."""
+        url = resolve_url(target)
+        path = sqlite_path(url)
+        if path is not None:
+            check_sqlite_file(path, must_exist=False)
+        engine = make_engine(url)
+        ledger = cls(engine, url, clock=clock)
+        created_file = path is not None and not path.exists()
+        try:
+            with ledger._guard(), engine.begin() as conn:
+                if current_revision(conn) is not None:
+                    raise DatabaseError(f"a ledger already exists in {path or url.database}")
+                upgrade(conn)
+                now = clock()
+                stamp_meta(conn, now=now)
+                people_store.insert_person(conn, PersonFields(name=me), now=now, is_me=True)
+        except BaseException:
+            engine.dispose()
+            if created_file and path is not None:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(path) + suffix).unlink(missing_ok=True)
+            raise
+        return ledger
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def backend(self) -> str:
+        return self.url.get_backend_name()
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def now(self) -> dt.datetime:
+        return self._clock()
+
+    # --- transactions and error mapping -------------------------------------------------
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn driver errors into dunbar errors with one readable line."""
+        try:
+            yield
+        except DunbarError:
+            raise
+        except IntegrityError as exc:
+            raise ValidationError(f"rejected by the ledger's rules: {_first_line(exc)}"
+                                  ) from exc
+        except OperationalError as exc:
+            message = _first_line(exc)
+            if "not a database" in message or "malformed" in message:
+                raise NotALedgerError(f"{self._where()} is not a dunbar ledger or is damaged "
+                                      f"({message})") from exc
+            if "locked" in message:
+                raise DatabaseError(f"the ledger is busy (locked by another process): "
+                                    f"{message}") from exc
+            raise DatabaseError(f"database error: {message}") from exc
+        except (DBAPIError, sqlite3.DatabaseError) as exc:
+            raise DatabaseError(f"database error: {_first_line(exc)}") from exc
+
+    def _where(self) -> str:
+        path = sqlite_path(self.url)
+        return str(path) if path is not None else self.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._guard(), self._engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._guard(), self._engine.connect() as conn:
+            yield conn
+
+    # --- people -------------------------------------------------------------------------
+
+    def add_person(
+        self,
+        name: str,
+        *,
+        emails: Iterable[str] = (),
+        phones: Iterable[str] = (),
+        urls: Iterable[str] = (),
+        handles: Iterable[str] = (),
+        region: str | None = None,
+        organisation: str | None = None,
+        title: str | None = None,
+        location: str | None = None,
+        tags: Iterable[str] = (),
+        topics: Iterable[str] = (),
+        offers: Iterable[str] = (),
+        needs: Iterable[str] = (),
+        how_met: str | None = None,
+        where_met: str | None = None,
+        first_known: dt.date | str | None = None,
+        closeness: int | None = None,
+        kin: bool = False,
+        birthday: str | None = None,
+        given_name: str | None = None,
+        family_name: str | None = None,
+        custom: Mapping[str, Any] | None = None,
+    ) -> Person:
+        """Add a person. Identities are normalised (emails lower-case, phones E.164)."""
+        fields = PersonFields(
+            name=name, given_name=given_name, family_name=family_name,
+            organisation=organisation, title=title, location=location, how_met=how_met,
+            where_met=where_met,
+            first_known=parse_date(first_known, what="first known date") if first_known
+            else None,
+            closeness=closeness, is_kin=kin, birthday=birthday, custom=custom or {},
+        )
+        with self._write() as conn:
+            now = self.now()
+            pid = people_store.insert_person(conn, fields, now=now)
+            self._attach(conn, pid, add={
+                IdentityKind.EMAIL: emails, IdentityKind.PHONE: phones,
+                IdentityKind.URL: urls, IdentityKind.HANDLE: handles,
+            }, labels={LabelKind.TAG: tags, LabelKind.TOPIC: topics,
+                       LabelKind.OFFER: offers, LabelKind.NEED: needs}, region=region)
+            return people_store.load_person(conn, pid)
+
+    def _attach(self, conn: Connection, pid: int, *, add: IdentityArgs | None = None,
+                remove: IdentityArgs | None = None,
+                labels: Mapping[LabelKind, Iterable[str]] | None = None,
+                unlabel: Mapping[LabelKind, Iterable[str]] | None = None,
+                region: str | None = None) -> None:
+        for kind, values in (remove or {}).items():
+            people_store.remove_identities(conn, pid, [(kind, v) for v in values],
+                                           region=region)
+        for kind, values in (add or {}).items():
+            people_store.add_identities(conn, pid, [(kind, v) for v in values], region=region)
+        for lkind, values in (unlabel or {}).items():
+            people_store.set_labels(conn, pid, lkind, values, add=False)
+        for lkind, values in (labels or {}).items():
+            people_store.set_labels(conn, pid, lkind, values, add=True)
+
+    def edit_person(
+        self,
+        ref: str | int,
+        fields: PersonFields | None = None,
+        *,
+        add: IdentityArgs | None = None,
+        remove: IdentityArgs | None = None,
+        labels: Mapping[LabelKind, Iterable[str]] | None = None,
+        unlabel: Mapping[LabelKind, Iterable[str]] | None = None,
+        clear: Iterable[str] = (),
+        region: str | None = None,
+    ) -> Person:
+        """Change a person: set fields, clear fields, add or remove identities and labels."""
+        clearable = {*people_store.SCALAR_FIELDS, "organisation"} - {"is_kin"}
+        cleared = list(clear)
+        unknown = [c for c in cleared if c not in clearable]
+        if unknown:
+            raise ValidationError(f"cannot clear {unknown[0]!r}: choose from "
+                                  + ", ".join(sorted(clearable)))
+        with self._write() as conn:
+            pid = people_store.resolve_person(conn, ref)
+            if fields is not None:
+                people_store.update_person(conn, pid, fields, now=self.now())
+            if cleared:
+                values = {("org_id" if c == "organisation" else c): None for c in cleared}
+                conn.execute(people.update().where(people.c.id == pid).values(**values))
+            self._attach(conn, pid, add=add, remove=remove, labels=labels, unlabel=unlabel,
+                         region=region)
+            people_store.touch(conn, pid, self.now())
+            return people_store.load_person(conn, pid)
+
+    def resolve(self, ref: str | int) -> int:
+        """The id of the person named by an id, ``me``, an email, a phone, a URL or a name."""
+        with self._read() as conn:
+            return people_store.resolve_person(conn, ref)
+
+    def person(self, ref: str | int) -> Person:
+        with self._read() as conn:
+            return people_store.load_person(conn, people_store.resolve_person(conn, ref))
+
+    def me(self) -> Person:
+        return self.person("me")
+
+    def people(
+        self,
+        text: str | None = None,
+        *,
+        tags: Sequence[str] = (),
+        organisation: str | None = None,
+        topics: Sequence[str] = (),
+        not_seen_since: dt.date | dt.datetime | str | None = None,
+        include_me: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[PersonSummary]:
+        """People, by name, with filters; ``not_seen_since`` includes the never-seen."""
+        since = None
+        if not_seen_since is not None:
+            since = parse_datetime(
+                parse_date(not_seen_since, what="not-seen-since date")
+                if not isinstance(not_seen_since, dt.datetime) else not_seen_since,
+                tz=dt.UTC)
+            if not isinstance(not_seen_since, dt.datetime):
+                since = since.replace(hour=0, minute=0)
+        if limit is not None and limit < 0:
+            raise ValidationError("limit must be zero or more")
+        with self._read() as conn:
+            return people_store.list_people(
+                conn, text=text, tags=tags, organisation=organisation, topics=topics,
+                not_seen_since=since, include_me=include_me, limit=limit, offset=offset)
+
+    def count_people(self) -> int:
+        from sqlalchemy import func
+
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(people)).scalar() or 0)
+
+    def profile(self, ref: str | int, *, limit: int | None = 200) -> Profile:
+        """A person with their timeline: encounters, notes, favours, introductions."""
+        with self._read() as conn:
+            pid = people_store.resolve_person(conn, ref)
+            person = people_store.load_person(conn, pid)
+            query = (select(encounters.c.id)
+                     .join(encounter_participants,
+                           encounter_participants.c.encounter_id == encounters.c.id)
+                     .where(encounter_participants.c.person_id == pid)
+                     .order_by(encounters.c.occurred_at.desc(), encounters.c.id.desc()))
+            if limit is not None:
+                query = query.limit(limit)
+            ids = list(conn.execute(query).scalars())
+            enc = enc_store.load_encounters(conn, ids)
+            note_rows = conn.execute(select(notes).where(notes.c.person_id == pid)
+                                     .order_by(notes.c.written_at.desc())).all()
+            fav_rows = conn.execute(select(favours).where(
+                or_(favours.c.giver_id == pid, favours.c.receiver_id == pid))
+                .order_by(favours.c.on_date.desc())).all()
+            intro_rows = conn.execute(select(introductions).where(or_(
+                introductions.c.broker_id == pid, introductions.c.person_a_id == pid,
+                introductions.c.person_b_id == pid)).order_by(introductions.c.on_date.desc())
+            ).all()
+            fu_rows = conn.execute(select(follow_ups).where(follow_ups.c.person_id == pid)
+                                   .order_by(follow_ups.c.due)).all()
+            profile = Profile(
+                person=person, encounters=enc,
+                notes=[records.note_from_row(r) for r in note_rows],
+                favours=[records.favour_from_row(r) for r in fav_rows],
+                introductions=[records.intro_from_row(r) for r in intro_rows],
+                acquaintances=records.acquaintances_of(conn, pid),
+                follow_ups=[records.follow_up_from_row(r) for r in fu_rows],
+            )
+            wanted: set[int] = {pid}
+            for e in enc:
+                wanted.update(e.participants)
+            for f in profile.favours:
+                wanted.update((f.giver_id, f.receiver_id))
+            for i in profile.introductions:
+                wanted.update((i.broker_id, i.person_a_id, i.person_b_id))
+            for a in profile.acquaintances:
+                wanted.update((a.person_a_id, a.person_b_id))
+            profile.names = {r.id: r.name for r in conn.execute(
+                select(people.c.id, people.c.name).where(people.c.id.in_(wanted)))}
+            return profile
+
+    # --- organisations ------------------------------------------------------------------
+
+    def add_organisation(self, name: str, *, domain: str | None = None,
+                         industry: str | None = None) -> Organisation:
+        with self._write() as conn:
+            key = people_store.name_key(" ".join(name.split()))
+            if conn.execute(select(organisations.c.id).where(organisations.c.name_key == key)
+                            ).first() is not None:
+                raise ValidationError(f"organisation {name!r} already exists")
+            oid = people_store.get_or_create_org(conn, name, now=self.now())
+            conn.execute(organisations.update().where(organisations.c.id == oid)
+                         .values(domain=domain.lower().strip() if domain else None,
+                                 industry=industry))
+            return people_store.find_org(conn, oid)
+
+    def organisations(self) -> list[Organisation]:
+        with self._read() as conn:
+            rows = conn.execute(select(organisations).order_by(organisations.c.name_key))
+            return [Organisation(r.id, r.name, r.domain, r.industry) for r in rows]
+
+    # --- encounters ---------------------------------------------------------------------
+
+    def log(
+        self,
+        title: str | None,
+        *,
+        with_: Sequence[str | int],
+        when: dt.datetime | dt.date | str | None = None,
+        channel: Channel | str = Channel.IN_PERSON,
+        initiative: Initiative | str = Initiative.UNKNOWN,
+        minutes: int | None = None,
+        notes_text: str | None = None,
+        create: bool = False,
+        gathering_id: int | None = None,
+        source: str = "manual",
+        source_ref: str | None = None,
+    ) -> Encounter:
+        """Record an encounter with one or more people.
+
+        People are named as anywhere else. An unknown one is an error unless
+        ``create`` is set; then a new person is made (from an email, the name is
+        taken from its local part). Ambiguous names are always an error.
+        """
+        chan = parse_enum(Channel, channel, what="channel")
+        init = parse_enum(Initiative, initiative, what="initiative")
+        moment = self.now() if when is None else parse_datetime(when, what="date")
+        if not with_:
+            raise ValidationError("say who was there: --with PERSON", field="with")
+        with self._write() as conn:
+            ids: list[int] = []
+            for ref in with_:
+                ids.append(self._person_or_create(conn, ref, create=create))
+            me = people_store.me_id(conn)
+            if me in ids:
+                raise ValidationError("'me' is always part of my encounters; name the others")
+            item = EncounterInput(
+                when=moment, participants=ids, channel=chan, initiative=init, minutes=minutes,
+                title=title.strip() if title else None, notes=notes_text,
+                gathering_id=gathering_id, source=source, source_ref=source_ref)
+            if source_ref is not None:
+                existing = enc_store.find_by_source(conn, source, source_ref)
+                if existing is not None:
+                    return enc_store.load_encounters(conn, [existing])[0]
+            eid = enc_store.insert_encounter(conn, item, now=self.now())
+            return enc_store.load_encounters(conn, [eid])[0]
+
+    def _person_or_create(self, conn: Connection, ref: str | int, *, create: bool) -> int:
+        from dunbar.errors import NotFoundError
+
+        try:
+            return people_store.resolve_person(conn, ref)
+        except NotFoundError as exc:
+            if not create or isinstance(ref, int) or str(ref).strip().lstrip("#").isdigit():
+                raise NotFoundError(f"{exc} (add --create to add new people as you log)"
+                                    ) from None
+        text = str(ref).strip()
+        kind = classify_identity(text)
+        now = self.now()
+        if kind is IdentityKind.EMAIL:
+            email = normalise_email(text)
+            local = email.split("@", 1)[0]
+            name = " ".join(p.capitalize() for p in local.replace("_", ".").split(".") if p)
+            pid = people_store.insert_person(conn, PersonFields(name=name or email), now=now)
+            people_store.add_identities(conn, pid, [(IdentityKind.EMAIL, email)])
+        elif kind is IdentityKind.PHONE:
+            pid = people_store.insert_person(conn, PersonFields(name=text), now=now)
+            people_store.add_identities(conn, pid, [(IdentityKind.PHONE, text)])
+        else:
+            pid = people_store.insert_person(conn, PersonFields(name=text), now=now)
+        return pid
+
+    def encounters(self, ids: Sequence[int]) -> list[Encounter]:
+        with self._read() as conn:
+            return enc_store.load_encounters(conn, ids)
+
+    def bulk_add_encounters(self, items: Iterable[EncounterInput], *,
+                            batch_size: int = 50_000) -> tuple[int, int]:
+        """The fast path for imports: ``(inserted, skipped)``; one transaction for all.
+
+        Participants must be person ids; ``(source, source_ref)`` already present
+        are skipped, so a re-run is idempotent.
+        """
+        with self._write() as conn:
+            known = set(conn.execute(select(people.c.id)).scalars())
+            me = people_store.me_id(conn)
+
+            def checked() -> Iterator[EncounterInput]:
+                for item in items:
+                    for pid in item.participants:
+                        if pid not in known or pid == me:
+                            what = "me" if pid == me else f"unknown person id {pid}"
+                            raise ValidationError(f"encounter at {item.when.isoformat()} "
+                                                  f"names {what} as a participant")
+                    yield item
+
+            return enc_store.bulk_insert(conn, checked(), now=self.now(),
+                                         batch_size=batch_size)
+
+    # --- notes, favours, introductions, acquaintances -----------------------------------
+
+    def add_note(self, body: str, *, about: str | int | None = None,
+                 topics: Iterable[str] = (), when: dt.datetime | str | None = None,
+                 encounter_id: int | None = None) -> Note:
+        """Write down what I learned, optionally about or from a person."""
+        moment = self.now() if when is None else parse_datetime(when, what="date")
+        with self._write() as conn:
+            pid = None if about is None else people_store.resolve_person(conn, about)
+            if encounter_id is not None and not enc_store.load_encounters(conn, [encounter_id]):
+                raise ValidationError(f"no encounter with id {encounter_id}")
+            return records.insert_note(conn, body, person_id=pid, topics=list(topics),
+                                       when=moment, encounter_id=encounter_id)
+
+    def add_favour(self, giver: str | int, receiver: str | int, what: str, *,
+                   kind: FavourKind | str = FavourKind.HELP,
+                   on: dt.date | str | None = None,
+                   status: FavourStatus | str = FavourStatus.DONE) -> Favour:
+        """A favour from ``giver`` to ``receiver`` (one of them is usually ``"me"``)."""
+        fkind = parse_enum(FavourKind, kind, what="favour kind")
+        fstatus = parse_enum(FavourStatus, status, what="favour status")
+        day = self.now().date() if on is None else parse_date(on)
+        self._not_future(day)
+        with self._write() as conn:
+            return records.insert_favour(
+                conn, giver_id=people_store.resolve_person(conn, giver),
+                receiver_id=people_store.resolve_person(conn, receiver), what=what,
+                kind=fkind, on=day, status=fstatus, now=self.now())
+
+    def set_favour_status(self, favour_id: int, status: FavourStatus | str) -> Favour:
+        with self._write() as conn:
+            return records.set_favour_status(
+                conn, favour_id, parse_enum(FavourStatus, status, what="favour status"))
+
+    def add_introduction(self, a: str | int, b: str | int, *, broker: str | int = "me",
+                         reason: str | None = None, on: dt.date | str | None = None,
+                         outcome: IntroOutcome | str = IntroOutcome.PENDING) -> Introduction:
+        """An introduction of ``a`` and ``b`` by ``broker`` (me unless said otherwise)."""
+        result = parse_enum(IntroOutcome, outcome, what="outcome")
+        day = self.now().date() if on is None else parse_date(on)
+        self._not_future(day)
+        with self._write() as conn:
+            return records.insert_intro(
+                conn, broker_id=people_store.resolve_person(conn, broker),
+                a_id=people_store.resolve_person(conn, a),
+                b_id=people_store.resolve_person(conn, b), on=day, reason=reason,
+                outcome=result, now=self.now())
+
+    def set_introduction_outcome(self, intro_id: int,
+                                 outcome: IntroOutcome | str) -> Introduction:
+        with self._write() as conn:
+            return records.set_intro_outcome(
+                conn, intro_id, parse_enum(IntroOutcome, outcome, what="outcome"))
+
+    def know(self, a: str | int, b: str | int, *, evidence: Evidence | str = Evidence.DECLARED,
+             strength: float | None = None,
+             on: dt.date | str | None = None) -> Acquaintance:
+        """Record that two of my contacts know each other."""
+        kind = parse_enum(Evidence, evidence, what="evidence")
+        day = None if on is None else parse_date(on)
+        with self._write() as conn:
+            a_id = people_store.resolve_person(conn, a)
+            b_id = people_store.resolve_person(conn, b)
+            me = people_store.me_id(conn)
+            if me in (a_id, b_id):
+                raise ValidationError("I know all my contacts; `know` is for two of them")
+            return records.upsert_acquaintance(conn, a_id, b_id, evidence=kind,
+                                               strength=strength, on=day)
+
+    def acquaintances(self, ref: str | int | None = None) -> list[Acquaintance]:
+        with self._read() as conn:
+            pid = None if ref is None else people_store.resolve_person(conn, ref)
+            return records.acquaintances_of(conn, pid)
+
+    def _not_future(self, day: dt.date) -> None:
+        if day > (self.now() + enc_store.FUTURE_SLACK).date():
+            raise ValidationError(f"{day.isoformat()} is in the future", field="date")
+
+    # --- gatherings (the planner arrives with the gatherings engine) --------------------
+
+    def add_gathering(self, name: str, *, on: dt.date | str,
+                      kind: GatheringKind | str = GatheringKind.DINNER,
+                      venue: str | None = None, capacity: int | None = None,
+                      notes_text: str | None = None) -> Gathering:
+        gkind = parse_enum(GatheringKind, kind, what="gathering kind")
+        with self._write() as conn:
+            return records.insert_gathering(conn, name=name, kind=gkind, on=parse_date(on),
+                                            venue=venue, capacity=capacity,
+                                            notes_text=notes_text, now=self.now())
+
+    def gathering(self, gathering_id: int) -> Gathering:
+        with self._read() as conn:
+            return records.load_gathering(conn, gathering_id)
+
+    def set_attendance(self, gathering_id: int, ref: str | int,
+                       status: AttendanceStatus | str) -> Attendee:
+        state = parse_enum(AttendanceStatus, status, what="attendance status")
+        with self._write() as conn:
+            return records.set_attendance(conn, gathering_id,
+                                          people_store.resolve_person(conn, ref), state)
+
+    def attendees(self, gathering_id: int) -> list[Attendee]:
+        with self._read() as conn:
+            records.load_gathering(conn, gathering_id)
+            return records.attendees(conn, gathering_id)
+
+    def seat(self, gathering_id: int, ref: str | int, *, round_no: int, table: int,
+             seat: int) -> Seat:
+        with self._write() as conn:
+            records.load_gathering(conn, gathering_id)
+            placed = Seat(gathering_id, round_no, table, seat,
+                          people_store.resolve_person(conn, ref))
+            records.set_seat(conn, placed)
+            return placed
+
+    def seating(self, gathering_id: int) -> list[Seat]:
+        with self._read() as conn:
+            return records.seats(conn, gathering_id)
+
+    def add_follow_up(self, ref: str | int, *, due: dt.date | str, reason: str,
+                      gathering_id: int | None = None) -> FollowUp:
+        with self._write() as conn:
+            if gathering_id is not None:
+                records.load_gathering(conn, gathering_id)
+            return records.insert_follow_up(
+                conn, person_id=people_store.resolve_person(conn, ref),
+                due=parse_date(due, what="due date"), reason=reason,
+                gathering_id=gathering_id, now=self.now())
+
+    # --- merge and forget ---------------------------------------------------------------
+
+    def merge(self, keep: str | int, other: str | int) -> Person:
+        """Fold ``other`` into ``keep`` and delete ``other``; returns the merged person."""
+        with self._write() as conn:
+            keep_id = people_store.resolve_person(conn, keep)
+            other_id = people_store.resolve_person(conn, other)
+            merge_people(conn, keep_id, other_id, now=self.now())
+            return people_store.load_person(conn, keep_id)
+
+    def forget(self, ref: str | int) -> ForgetReport:
+        """Erase a person and every trace of them, then scrub the database file."""
+        with self._write() as conn:
+            report = forget_person(conn, people_store.resolve_person(conn, ref))
+        with self._guard():
+            scrub_after_forget(self._engine)
+        return report
+
+    # --- search, export, backup ---------------------------------------------------------
+
+    def search(self, text: str, *, limit: int = 50) -> list[SearchHit]:
+        """Full-text search across people, notes and encounter titles."""
+        from dunbar.store.search import search
+
+        if limit < 1:
+            raise ValidationError("limit must be at least 1")
+        with self._read() as conn:
+            return search(conn, text, limit=limit)
+
+    def export(self) -> dict[str, Any]:
+        """Everything in the ledger, as one JSON-ready document."""
+        from dunbar import __version__
+        from dunbar.store.backup import export_tables
+
+        with self._read() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            return {
+                "format": "dunbar-export",
+                "version": 1,
+                "schema": HEAD,
+                "dunbar": __version__,
+                "exported_at": self.now().isoformat(),
+                "tables": export_tables(conn),
+            }
+
+    def backup(self, destination: str | Path) -> Path:
+        """A consistent copy as a SQLite file, even while the ledger is in use."""
+        from dunbar.store.backup import backup_to
+
+        path = Path(destination).expanduser()
+        with self._guard():
+            backup_to(self._engine, path)
+        return path
+
+    def restore(self, source: str | Path) -> None:
+        """Replace this ledger's whole contents with a backup (one transaction)."""
+        from dunbar.store.backup import restore_from
+
+        with self._guard():
+            restore_from(self._engine, Path(source))
+
+    def schema_revision(self) -> str | None:
+        with self._read() as conn:
+            return current_revision(conn)
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__

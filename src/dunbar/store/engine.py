@@ -1,0 +1,104 @@
+"""Engines and connections: where the ledger lives and how it is opened.
+
+SQLite runs with WAL, foreign keys on, a busy timeout and ``secure_delete`` (so
+that erased rows are overwritten, not left in free pages). PostgreSQL is reached
+through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import NullPool
+
+from dunbar.errors import NoLedgerError, NotALedgerError, ValidationError
+
+__all__ = ["BUSY_TIMEOUT_MS", "make_engine", "resolve_url", "sqlite_path"]
+
+BUSY_TIMEOUT_MS = 10_000
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def resolve_url(target: str | Path) -> URL:
+    """A SQLAlchemy URL from a path or a URL string.
+
+    ``postgresql://`` and ``postgresql+psycopg://`` both use psycopg 3.
+    """
+    text = str(target)
+    if "://" not in text:
+        path = Path(text).expanduser()
+        return URL.create("sqlite", database=str(path))
+    try:
+        url = make_url(text)
+    except Exception as exc:
+        raise ValidationError(f"not a database URL: {text!r}") from exc
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValidationError(
+            f"unsupported database {url.get_backend_name()!r}: use a SQLite path or PostgreSQL"
+        )
+    return url
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind a SQLite URL, or ``None`` for other backends and memory."""
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def check_sqlite_file(path: Path, *, must_exist: bool) -> None:
+    """Refuse a missing, foreign or corrupt file before SQLite touches it."""
+    if not path.exists():
+        if must_exist:
+            raise NoLedgerError(f"no ledger at {path}: run `dunbar init` first")
+        if not path.parent.exists():
+            raise NoLedgerError(f"cannot create a ledger at {path}: {path.parent} does not exist")
+        return
+    if path.is_dir():
+        raise NotALedgerError(f"{path} is a directory, not a dunbar ledger")
+    if path.stat().st_size == 0:
+        if must_exist:
+            raise NotALedgerError(f"{path} is empty, not a dunbar ledger")
+        return
+    with path.open("rb") as handle:
+        header = handle.read(len(_SQLITE_MAGIC))
+    if header != _SQLITE_MAGIC:
+        raise NotALedgerError(f"{path} is not a dunbar ledger (not a SQLite database)")
+
+
+def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy, not the driver, manage transactions (pysqlite quirk).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA secure_delete = ON")
+        mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
+        if mode and str(mode[0]).lower() not in ("wal", "memory"):
+            raise sqlite3.OperationalError(f"could not switch to WAL (got {mode[0]})")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(conn: Any) -> None:
+    # BEGIN IMMEDIATE would serialise readers too; a deferred BEGIN is what we
+    # want, issued explicitly because the driver's own handling is disabled.
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: URL, *, echo: bool = False) -> Engine:
+    """An engine with dunbar's connection settings for that backend."""
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, echo=echo, poolclass=NullPool)
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True)
