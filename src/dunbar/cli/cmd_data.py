@@ -1,0 +1,169 @@
+"""The ledger as a whole: init, search, export, backup, restore, migrate, demo."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dunbar.cli.app import JsonOption, app, confirm, open_ledger, settings
+from dunbar.cli.render import console, emit_json, fmt_when, to_jsonable
+from dunbar.errors import ValidationError
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    me: Annotated[str, typer.Option("--me", help="Your own name.")] = "Me",
+) -> None:
+    """Create a new, empty ledger (with you in it)."""
+    from dunbar.config import default_ledger_path
+    from dunbar.ledger import Ledger
+
+    target = settings(ctx).database
+    if target == str(default_ledger_path()):
+        default_ledger_path().parent.mkdir(parents=True, exist_ok=True)
+    with Ledger.init(target, me=me) as ledger:
+        where = ledger.url.render_as_string(hide_password=True)
+    console().print(f"Created a ledger for {me} at {where}", markup=False)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Words to find (prefixes work).")],
+    limit: Annotated[int, typer.Option(help="At most this many hits.")] = 30,
+    as_json: JsonOption = False,
+) -> None:
+    """Full-text search across people, notes and encounters: what did I learn, from whom?"""
+    with open_ledger(ctx) as ledger:
+        hits = ledger.search(text, limit=limit)
+    if as_json:
+        emit_json(hits)
+        return
+    from rich.text import Text
+
+    out = console()
+    if not hits:
+        out.print(f"Nothing matches {text!r}.", markup=False)
+        return
+    for hit in hits:
+        who = ", ".join(name for _pid, name in hit.people) or "—"
+        when = f" {fmt_when(hit.when)}" if hit.when else ""
+        body = hit.text if len(hit.text) <= 160 else hit.text[:157] + "..."
+        out.print(Text(f"{hit.kind:<9}{when}  {who}: ", style="bold") + Text(body))
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    format_: Annotated[str, typer.Option("--format", "-f", help="json")] = "json",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File (default stdout).")
+                   ] = None,
+) -> None:
+    """Export everything in the ledger."""
+    if format_.lower() != "json":
+        raise ValidationError(f"unknown export format {format_!r}: use json")
+    with open_ledger(ctx) as ledger:
+        document = ledger.export()
+    text = json.dumps(to_jsonable(document), ensure_ascii=False, indent=2) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError(f"cannot write {out}: {exc.strerror or exc}") from None
+    rows = sum(len(v) for v in document["tables"].values())
+    console().print(f"Exported {rows} records to {out}", markup=False)
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Where to write the backup (a SQLite file).")],
+) -> None:
+    """Write a consistent copy of the ledger, even while it is in use."""
+    with open_ledger(ctx) as ledger:
+        path = ledger.backup(file)
+    console().print(f"Backed up to {path} ({path.stat().st_size:,} bytes)", markup=False)
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A backup written by `dunbar backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+) -> None:
+    """Replace the whole ledger with a backup."""
+    with open_ledger(ctx) as ledger:
+        confirm(f"Replace everything in this ledger with {file}?", yes=yes)
+        ledger.restore(file)
+        people = ledger.count_people()
+    console().print(f"Restored {file}: {people} people", markup=False)
+
+
+@app.command()
+def migrate(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Bring the ledger's schema up to date (opening it does this too)."""
+    from dunbar.store.schema import HEAD
+
+    with open_ledger(ctx) as ledger:
+        revision = ledger.schema_revision()
+    if as_json:
+        emit_json({"schema": revision, "head": HEAD})
+    else:
+        console().print(f"Schema {revision} (this dunbar: {HEAD}); up to date.", markup=False)
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    seed: Annotated[int, typer.Option(help="Same seed, same ledger.")] = 7,
+    path: Annotated[Path | None, typer.Option(help="Where to build it (default: a temporary "
+                                              "directory).")] = None,
+) -> None:
+    """Build a demo ledger from real workplace contact data, and show it."""
+    import datetime as dt
+    import tempfile
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from dunbar.demo import build_demo
+    from dunbar.ledger import Ledger
+
+    target = path or Path(tempfile.mkdtemp(prefix="dunbar-demo-")) / "demo.db"
+    if target.exists():
+        raise ValidationError(f"{target} exists; the demo builds a new ledger")
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    with Progress(TextColumn("Building the demo ledger"), BarColumn(),
+                  TextColumn("{task.completed:,}/{task.total:,}"), TimeRemainingColumn(),
+                  console=console(), transient=True) as bar:
+        task = bar.add_task("demo", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        summary = build_demo(str(target), seed=seed, now=now, progress=progress)
+    out = console()
+    out.print(
+        f"Demo ledger for {summary.me_name}: {summary.people} people, "
+        f"{summary.encounters:,} encounters, {summary.acquaintances:,} who-knows-whom ties, "
+        f"{summary.notes} notes, {summary.favours} favours, {summary.introductions} "
+        f"introductions (built in {summary.seconds:.1f} s).", markup=False)
+    with Ledger.open(target) as ledger:
+        recent = sorted((p for p in ledger.people() if p.last_seen), key=lambda p: p.last_seen
+                        or now, reverse=True)
+        fading = [p for p in recent if p.last_seen and (now - p.last_seen).days > 3 * 365]
+    out.print("\nMost recently seen:", markup=False)
+    for p in recent[:5]:
+        out.print(f"  {p.name} ({p.organisation}), {fmt_when(p.last_seen)}, "
+                  f"{p.encounters} encounters", markup=False)
+    out.print(f"\nNot seen for over three years: {len(fading)} people, e.g. "
+              + ", ".join(p.name for p in fading[:4]), markup=False)
+    out.print(f"\nExplore it:\n  dunbar --db {target} people\n"
+              f"  dunbar --db {target} show \"{recent[0].name if recent else 'me'}\"\n"
+              f"  dunbar --db {target} search <word>", markup=False)

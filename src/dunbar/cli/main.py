@@ -1,0 +1,54 @@
+"""The ``dunbar`` command: a thin layer over :class:`dunbar.Ledger`.
+
+Each command parses its options, calls the facade method of the same name,
+renders the result and maps :class:`~dunbar.errors.DunbarError` to one line on
+stderr with the error's exit code (2 for bad input). ``--debug`` shows the
+traceback instead.
+
+Modules with commands are imported here so that they register themselves; none
+of them imports SQLAlchemy at import time, which keeps ``dunbar --help`` fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from dunbar.cli.app import app
+from dunbar.cli.render import err
+from dunbar.errors import DunbarError
+
+# Registering commands (import for side effects, in help order).
+from dunbar.cli import cmd_people, cmd_records, cmd_data  # noqa: E402, F401, I001
+
+__all__ = ["app", "run"]
+
+
+def run(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the console script; never lets a traceback reach the user."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or bool(os.environ.get("DUNBAR_DEBUG"))
+    try:
+        app(args=args, prog_name="dunbar", standalone_mode=True)
+    except DunbarError as exc:
+        if debug:
+            raise
+        err(f"error: {exc}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        # Output piped into `head` and closed: not an error worth a traceback.
+        sys.stderr.close()
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - last line of defence
+        if debug:
+            raise
+        err(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()
