@@ -25,7 +25,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select, text
 
 from dunbar.errors import BackupError, DunbarError, NotALedgerError
-from dunbar.store.engine import check_sqlite_file, make_engine, resolve_url
+from dunbar.store.engine import (
+    check_sqlite_file,
+    make_engine,
+    resolve_url,
+    sqlite_outside_transaction,
+)
 from dunbar.store.schema import HEAD, current_revision, upgrade
 from dunbar.store.tables import DATA_TABLES
 
@@ -86,8 +91,7 @@ def _copy_into_new_sqlite(engine: Engine, target: Path) -> None:
                 src.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
                 copy_tables(src, out)
                 src.rollback()
-        with dest.connect() as conn:
-            conn.exec_driver_sql("PRAGMA journal_mode = DELETE")
+        sqlite_outside_transaction(dest, "PRAGMA journal_mode = DELETE")
     finally:
         dest.dispose()
 

@@ -17,7 +17,13 @@ from sqlalchemy.pool import NullPool
 
 from dunbar.errors import NoLedgerError, NotALedgerError, ValidationError
 
-__all__ = ["BUSY_TIMEOUT_MS", "make_engine", "resolve_url", "sqlite_path"]
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "make_engine",
+    "resolve_url",
+    "sqlite_outside_transaction",
+    "sqlite_path",
+]
 
 BUSY_TIMEOUT_MS = 10_000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -102,3 +108,15 @@ def make_engine(url: URL, *, echo: bool = False) -> Engine:
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def sqlite_outside_transaction(engine: Engine, *statements: str) -> None:
+    """Run statements that SQLite refuses inside a transaction (VACUUM, journal_mode)."""
+    raw = engine.raw_connection()
+    try:
+        connection = raw.dbapi_connection
+        assert isinstance(connection, sqlite3.Connection)
+        for statement in statements:
+            connection.execute(statement).fetchall()
+    finally:
+        raw.close()

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, select, text, update
 
 from dunbar.errors import ValidationError
+from dunbar.store.engine import sqlite_outside_transaction
 from dunbar.store.tables import (
     acquaintances,
     attendance,
@@ -265,15 +266,12 @@ def scrub_after_forget(engine: Engine) -> None:
     removes old page images. PostgreSQL: VACUUM removes the dead tuples.
     """
     if engine.dialect.name == "sqlite":
-        raw = engine.raw_connection()
-        try:
-            cursor = raw.dbapi_connection.cursor()  # type: ignore[union-attr]
-            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
-            cursor.execute("VACUUM")
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            cursor.close()
-        finally:
-            raw.close()
+        sqlite_outside_transaction(
+            engine,
+            "INSERT INTO search_fts(search_fts) VALUES ('optimize')",
+            "VACUUM",
+            "PRAGMA wal_checkpoint(TRUNCATE)",
+        )
         return
     with engine.connect() as conn:
         auto = conn.execution_options(isolation_level="AUTOCOMMIT")

@@ -12,6 +12,8 @@ Create Date: 2026-11-22
 
 from __future__ import annotations
 
+import unicodedata
+
 from alembic import op
 
 revision = "0002"
@@ -114,13 +116,32 @@ def _upgrade_sqlite() -> None:
     _backfill("search_fts", "rowid")
 
 
+def _fold_map() -> tuple[str, str]:
+    """Latin letters with diacritics and their plain forms, for SQL ``translate``."""
+    accented, plain = [], []
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = unicodedata.normalize("NFKD", char)[0]
+        if base != char and base.isascii() and base.isalpha():
+            accented.append(char)
+            plain.append(base)
+    return "".join(accented), "".join(plain)
+
+
 def _upgrade_postgresql() -> None:
     op.execute(PERSON_DOC_VIEW.format(agg="string_agg(l.value, ' ')"))
+    # Accent folding without the unaccent extension (which needs privileges a team
+    # server may not grant): an IMMUTABLE translate() usable in a generated column.
+    accented, plain = _fold_map()
+    op.execute(
+        "CREATE FUNCTION dunbar_fold(value text) RETURNS text LANGUAGE sql IMMUTABLE "
+        f"PARALLEL SAFE AS $$ SELECT translate(lower(value), '{accented}', '{plain.lower()}') $$"
+    )
     op.execute(
         "CREATE TABLE search_index ("
         "rowid_key BIGINT PRIMARY KEY, kind VARCHAR(16) NOT NULL, ref INTEGER NOT NULL, "
         "person_id INTEGER, body TEXT NOT NULL, "
-        "tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED)"
+        "tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', dunbar_fold(body))) STORED)"
     )
     op.execute("CREATE INDEX ix_search_index_tsv ON search_index USING gin (tsv)")
     for name, event, table, statements in _triggers("search_index", "rowid_key"):
@@ -163,4 +184,6 @@ def downgrade() -> None:
         if not sqlite:
             op.execute(f"DROP FUNCTION IF EXISTS search_{name}_fn()")
     op.execute(f"DROP TABLE IF EXISTS {table}")
+    if not sqlite:
+        op.execute("DROP FUNCTION IF EXISTS dunbar_fold(text)")
     op.execute("DROP VIEW IF EXISTS person_search_doc")
