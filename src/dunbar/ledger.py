@@ -24,8 +24,13 @@ from sqlalchemy import Connection, Engine, or_, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from dunbar.errors import DatabaseError, DunbarError, NoLedgerError, NotALedgerError, \
-    ValidationError
+from dunbar.errors import (
+    DatabaseError,
+    DunbarError,
+    NoLedgerError,
+    NotALedgerError,
+    ValidationError,
+)
 from dunbar.model import (
     Acquaintance,
     AttendanceStatus,
@@ -41,8 +46,8 @@ from dunbar.model import (
     GatheringKind,
     IdentityKind,
     Initiative,
-    IntroOutcome,
     Introduction,
+    IntroOutcome,
     LabelKind,
     Note,
     Organisation,
@@ -50,13 +55,19 @@ from dunbar.model import (
     PersonSummary,
     Seat,
 )
-from dunbar.normalise import classify_identity, normalise_email, parse_date, parse_datetime, \
-    parse_enum
+from dunbar.normalise import (
+    classify_identity,
+    name_key,
+    normalise_email,
+    parse_date,
+    parse_datetime,
+    parse_enum,
+)
 from dunbar.store import encounters as enc_store
 from dunbar.store import people as people_store
 from dunbar.store import records
-from dunbar.store.engine import check_sqlite_file, make_engine, resolve_url, sqlite_path
 from dunbar.store.encounters import EncounterInput
+from dunbar.store.engine import check_sqlite_file, make_engine, resolve_url, sqlite_path
 from dunbar.store.lifecycle import ForgetReport, forget_person, merge_people, scrub_after_forget
 from dunbar.store.people import PersonFields
 from dunbar.store.schema import HEAD, current_revision, stamp_meta, upgrade
@@ -418,7 +429,7 @@ class Ledger:
     def add_organisation(self, name: str, *, domain: str | None = None,
                          industry: str | None = None) -> Organisation:
         with self._write() as conn:
-            key = people_store.name_key(" ".join(name.split()))
+            key = name_key(" ".join(name.split()))
             if conn.execute(select(organisations.c.id).where(organisations.c.name_key == key)
                             ).first() is not None:
                 raise ValidationError(f"organisation {name!r} already exists")

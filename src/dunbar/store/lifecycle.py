@@ -85,12 +85,10 @@ def merge_people(conn: Connection, keep_id: int, other_id: int, *, now: dt.datet
     conn.execute(update(favours).where(favours.c.giver_id == other_id).values(giver_id=keep_id))
     conn.execute(update(favours).where(favours.c.receiver_id == other_id)
                  .values(receiver_id=keep_id))
-    intro_cols = (introductions.c.broker_id, introductions.c.person_a_id,
-                  introductions.c.person_b_id)
     _drop_self_intros(conn, keep_id, other_id)
-    for column in intro_cols:
-        conn.execute(update(introductions).where(column == other_id)
-                     .values({column.name: keep_id}))
+    for column in ("broker_id", "person_a_id", "person_b_id"):
+        conn.execute(update(introductions).where(introductions.c[column] == other_id)
+                     .values({column: keep_id}))
     _merge_acquaintances(conn, keep_id, other_id)
     _merge_gatherings(conn, keep_id, other_id)
     conn.execute(delete(people).where(people.c.id == other_id))
@@ -124,12 +122,12 @@ def _merge_acquaintances(conn: Connection, keep_id: int, other_id: int) -> None:
         if existing is None:
             conn.execute(acquaintances.insert().values(
                 person_a_id=low, person_b_id=high, evidence=r.evidence, strength=r.strength,
-                count=r.count, first_seen=r.first_seen, last_seen=r.last_seen))
+                occurrences=r.occurrences, first_seen=r.first_seen, last_seen=r.last_seen))
         else:
             firsts = [d for d in (existing.first_seen, r.first_seen) if d is not None]
             lasts = [d for d in (existing.last_seen, r.last_seen) if d is not None]
             conn.execute(update(acquaintances).where(*where).values(
-                count=existing.count + r.count,
+                occurrences=existing.occurrences + r.occurrences,
                 strength=max((s for s in (existing.strength, r.strength) if s is not None),
                              default=None),
                 first_seen=min(firsts, default=None), last_seen=max(lasts, default=None)))

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from dunbar.errors import AmbiguousError, NotFoundError, ValidationError
 from dunbar.model import Identity, IdentityKind, LabelKind, Organisation, Person, PersonSummary
@@ -273,7 +273,7 @@ def me_id(conn: Connection) -> int:
     return int(found)
 
 
-def _label(row: Row[Any]) -> str:
+def _label(row: Any) -> str:
     extra = f" ({row.org})" if getattr(row, "org", None) else ""
     return f"{row.name}{extra}"
 
@@ -476,12 +476,13 @@ def _tags_for(conn: Connection, ids: list[int], *, everyone: bool) -> dict[int, 
     if not ids:
         return out
     if everyone:
-        rows: Iterable[Row[Any]] = conn.execute(query)
+        rows: list[tuple[int, str]] = [(r[0], r[1]) for r in conn.execute(query)]
     else:
         rows = []
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            rows = [*rows, *conn.execute(query.where(person_labels.c.person_id.in_(chunk)))]
+            rows.extend((r[0], r[1]) for r in conn.execute(
+                query.where(person_labels.c.person_id.in_(chunk))))
     for pid, value in rows:
         out.setdefault(pid, []).append(value)
     return out

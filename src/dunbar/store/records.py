@@ -20,8 +20,8 @@ from dunbar.model import (
     FollowUp,
     Gathering,
     GatheringKind,
-    IntroOutcome,
     Introduction,
+    IntroOutcome,
     Note,
     Seat,
 )
@@ -38,11 +38,11 @@ from dunbar.store.tables import (
 )
 
 __all__ = [
-    "note_from_row",
-    "favour_from_row",
-    "intro_from_row",
     "acquaintance_from_row",
+    "favour_from_row",
     "gathering_from_row",
+    "intro_from_row",
+    "note_from_row",
 ]
 
 
@@ -137,7 +137,8 @@ def set_intro_outcome(conn: Connection, intro_id: int, outcome: IntroOutcome) ->
 
 def acquaintance_from_row(r: Row[Any]) -> Acquaintance:
     return Acquaintance(id=r.id, person_a_id=r.person_a_id, person_b_id=r.person_b_id,
-                        evidence=Evidence(r.evidence), strength=r.strength, count=r.count,
+                        evidence=Evidence(r.evidence), strength=r.strength,
+                        count=r.occurrences,
                         first_seen=r.first_seen, last_seen=r.last_seen)
 
 
@@ -157,16 +158,16 @@ def upsert_acquaintance(conn: Connection, a_id: int, b_id: int, *, evidence: Evi
     if row is None:
         conn.execute(insert(acquaintances).values(
             person_a_id=low, person_b_id=high, evidence=evidence.value, strength=strength,
-            count=count, first_seen=on, last_seen=on))
+            occurrences=count, first_seen=on, last_seen=on))
     else:
-        values: dict[str, Any] = {"count": row.count + count}
+        values: dict[str, Any] = {"occurrences": row.occurrences + count}
         if strength is not None:
             values["strength"] = strength
         if on is not None:
             values["first_seen"] = min(d for d in (row.first_seen, on) if d is not None)
             values["last_seen"] = max(d for d in (row.last_seen, on) if d is not None)
         if evidence is Evidence.DECLARED:
-            values["count"] = 1  # declaring twice is one declaration
+            values["occurrences"] = 1  # declaring twice is one declaration
         conn.execute(update(acquaintances).where(*where).values(**values))
     return acquaintance_from_row(conn.execute(select(acquaintances).where(*where)).one())
 

@@ -85,15 +85,17 @@ def _describe(
         select(people.c.id, people.c.name).where(people.c.id.in_(person_ids)))}
     hits: list[SearchHit] = []
     for kind, ref, pid, _body, rank in ranked:
-        if kind == "person" and pid in names:
-            hits.append(SearchHit(kind, ref, ((pid, names[pid]),), names[pid], None, rank))
+        who: tuple[tuple[int, str], ...] = ()
+        if pid is not None and pid in names:
+            who = ((pid, names[pid]),)
+        if kind == "person" and who:
+            hits.append(SearchHit(kind, ref, who, who[0][1], None, rank))
         elif kind == "note" and ref in note_rows:
-            row = note_rows[ref]
-            who = ((pid, names[pid]),) if pid in names else ()
-            hits.append(SearchHit(kind, ref, who, row.body, row.written_at, rank))
+            note = note_rows[ref]
+            hits.append(SearchHit(kind, ref, who, note.body, note.written_at, rank))
         elif kind == "encounter" and ref in enc_rows:
-            row = enc_rows[ref]
+            enc = enc_rows[ref]
             who = tuple((p, names[p]) for p in sorted(enc_people.get(ref, [])) if p in names)
-            body = " — ".join(t for t in (row.title, row.notes) if t)
-            hits.append(SearchHit(kind, ref, who, body, row.occurred_at, rank))
+            body = " — ".join(t for t in (enc.title, enc.notes) if t)
+            hits.append(SearchHit(kind, ref, who, body, enc.occurred_at, rank))
     return hits

@@ -223,7 +223,7 @@ acquaintances = Table(
            index=True),
     Column("evidence", String(20), nullable=False),
     Column("strength", Float),
-    Column("count", Integer, nullable=False, server_default=text("1")),
+    Column("occurrences", Integer, nullable=False, server_default=text("1")),
     Column("first_seen", Date),
     Column("last_seen", Date),
     CheckConstraint("person_a_id < person_b_id", name="ordered_pair"),

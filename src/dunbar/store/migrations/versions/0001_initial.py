@@ -21,7 +21,7 @@ depends_on = None
 CHANNELS = "'in_person', 'video', 'call', 'event', 'message', 'email', 'reaction'"
 
 
-def _fk(column: str, target: str, ondelete: str, nullable: bool = False) -> sa.Column:
+def _fk(column: str, target: str, ondelete: str, nullable: bool = False) -> sa.Column[int]:
     return sa.Column(column, sa.Integer, sa.ForeignKey(target, ondelete=ondelete),
                      nullable=nullable)
 
@@ -194,7 +194,7 @@ def upgrade() -> None:
         _fk("person_b_id", "people.id", "CASCADE"),
         sa.Column("evidence", sa.String(20), nullable=False),
         sa.Column("strength", sa.Float),
-        sa.Column("count", sa.Integer, nullable=False, server_default=sa.text("1")),
+        sa.Column("occurrences", sa.Integer, nullable=False, server_default=sa.text("1")),
         sa.Column("first_seen", sa.Date),
         sa.Column("last_seen", sa.Date),
         sa.CheckConstraint("person_a_id < person_b_id", name="ordered_pair"),
