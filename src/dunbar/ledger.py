@@ -67,7 +67,13 @@ from dunbar.store import encounters as enc_store
 from dunbar.store import people as people_store
 from dunbar.store import records
 from dunbar.store.encounters import EncounterInput
-from dunbar.store.engine import check_sqlite_file, make_engine, resolve_url, sqlite_path
+from dunbar.store.engine import (
+    WRITE_OPTION,
+    check_sqlite_file,
+    make_engine,
+    resolve_url,
+    sqlite_path,
+)
 from dunbar.store.lifecycle import ForgetReport, forget_person, merge_people, scrub_after_forget
 from dunbar.store.people import PersonFields
 from dunbar.store.schema import HEAD, current_revision, stamp_meta, upgrade
@@ -231,8 +237,10 @@ class Ledger:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self._guard(), self._engine.begin() as conn:
-            yield conn
+        with self._guard(), self._engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:

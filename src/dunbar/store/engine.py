@@ -19,6 +19,7 @@ from dunbar.errors import NoLedgerError, NotALedgerError, ValidationError
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
+    "WRITE_OPTION",
     "make_engine",
     "resolve_url",
     "sqlite_outside_transaction",
@@ -26,6 +27,8 @@ __all__ = [
 ]
 
 BUSY_TIMEOUT_MS = 10_000
+#: Execution option marking a connection whose transactions will write.
+WRITE_OPTION = "dunbar_write"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -95,9 +98,14 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
 
 
 def _sqlite_on_begin(conn: Any) -> None:
-    # BEGIN IMMEDIATE would serialise readers too; a deferred BEGIN is what we
-    # want, issued explicitly because the driver's own handling is disabled.
-    conn.exec_driver_sql("BEGIN")
+    # Issued explicitly because the driver's own handling is disabled. A write
+    # transaction takes the write lock up front (BEGIN IMMEDIATE): then a busy
+    # ledger makes it wait for the busy timeout instead of failing at its first
+    # write with "database is locked". Reads stay deferred and never block.
+    if conn.get_execution_options().get(WRITE_OPTION):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: URL, *, echo: bool = False) -> Engine:
