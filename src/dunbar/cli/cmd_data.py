@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dunbar.cli.app import JsonOption, app, confirm, open_ledger, settings
 from dunbar.cli.render import console, emit_json, fmt_when, to_jsonable
 from dunbar.errors import ValidationError
+
+if TYPE_CHECKING:
+    from dunbar.ledger import Profile, SearchHit
+    from dunbar.model import PersonSummary
 
 
 @app.command()
@@ -127,10 +132,15 @@ def demo(
                                               "directory).")] = None,
 ) -> None:
     """Build a demo ledger from real workplace contact data, and show it."""
-    import datetime as dt
     import tempfile
 
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from dunbar.demo import build_demo
     from dunbar.ledger import Ledger
@@ -140,7 +150,7 @@ def demo(
         raise ValidationError(f"{target} exists; the demo builds a new ledger")
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     with Progress(TextColumn("Building the demo ledger"), BarColumn(),
-                  TextColumn("{task.completed:,}/{task.total:,}"), TimeRemainingColumn(),
+                  MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console(), transient=True) as bar:
         task = bar.add_task("demo", total=None)
 
@@ -155,15 +165,43 @@ def demo(
         f"{summary.notes} notes, {summary.favours} favours, {summary.introductions} "
         f"introductions (built in {summary.seconds:.1f} s).", markup=False)
     with Ledger.open(target) as ledger:
-        recent = sorted((p for p in ledger.people() if p.last_seen), key=lambda p: p.last_seen
-                        or now, reverse=True)
-        fading = [p for p in recent if p.last_seen and (now - p.last_seen).days > 3 * 365]
-    out.print("\nMost recently seen:", markup=False)
-    for p in recent[:5]:
-        out.print(f"  {p.name} ({p.organisation}), {fmt_when(p.last_seen)}, "
-                  f"{p.encounters} encounters", markup=False)
-    out.print(f"\nNot seen for over three years: {len(fading)} people, e.g. "
-              + ", ".join(p.name for p in fading[:4]), markup=False)
-    out.print(f"\nExplore it:\n  dunbar --db {target} people\n"
-              f"  dunbar --db {target} show \"{recent[0].name if recent else 'me'}\"\n"
-              f"  dunbar --db {target} search <word>", markup=False)
+        everyone = ledger.people()
+        most_seen = sorted(everyone, key=lambda p: (-p.encounters, p.name))[:8]
+        dormant = [p for p in everyone if p.last_seen and (now - p.last_seen).days > 3 * 365]
+        top = ledger.profile(most_seen[0].id, limit=6) if most_seen else None
+        topic = top.person.topics[0] if top and top.person.topics else None
+        hits = ledger.search(topic, limit=5) if topic else []
+    _show_demo(most_seen, dormant, top, topic, hits, now, target)
+
+
+def _show_demo(most_seen: list[PersonSummary], dormant: list[PersonSummary],
+               top: Profile | None, topic: str | None, hits: list[SearchHit],
+               now: dt.datetime, target: Path) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from dunbar.cli.cmd_people import render_profile
+    from dunbar.cli.render import ago
+
+    out = console()
+    table = Table(title="\nThe people you meet most", title_justify="left", show_edge=False)
+    for col in ("name", "organisation", "last seen", "encounters"):
+        table.add_column(col)
+    for p in most_seen:
+        table.add_row(Text(p.name), Text(p.organisation or ""), ago(p.last_seen, now),
+                      str(p.encounters))
+    out.print(table)
+    if top is not None:
+        out.print(f"\n$ dunbar show \"{top.person.name}\"", markup=False)
+        render_profile(top, now, 6)
+    out.print(f"\nDormant ties (no contact for over three years): {len(dormant)}, e.g. "
+              + ", ".join(p.name for p in dormant[:4]), markup=False)
+    if topic:
+        out.print(f"\n$ dunbar search \"{topic}\"", markup=False)
+        for hit in hits:
+            who = ", ".join(name for _pid, name in hit.people)
+            out.print(Text(f"  {hit.kind:<9} {who}: ") + Text(hit.text[:100]))
+    out.print(f"\nExplore it yourself:\n  dunbar --db {target} people\n"
+              f"  dunbar --db {target} show me\n"
+              f"  dunbar --db {target} people --not-seen-since "
+              f"{(now - dt.timedelta(days=365)).date()}", markup=False)

@@ -181,7 +181,7 @@ def show(
     if as_json:
         emit_json(profile)
         return
-    _render_profile(profile, now, limit)
+    render_profile(profile, now, limit)
 
 
 def _profile_lines(p: Person) -> list[tuple[str, str]]:
@@ -204,7 +204,7 @@ def _profile_lines(p: Person) -> list[tuple[str, str]]:
     return rows
 
 
-def _render_profile(profile: Profile, now: dt.datetime, limit: int) -> None:
+def render_profile(profile: Profile, now: dt.datetime, limit: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -217,10 +217,13 @@ def _render_profile(profile: Profile, now: dt.datetime, limit: int) -> None:
     names = profile.names
     if profile.encounters:
         table = Table(title="Encounters", title_justify="left", show_edge=False)
-        for col in ("when", "channel", "who started", "min", "with", "what"):
-            table.add_column(col)
+        for col in ("when", "channel", "who started", "min"):
+            table.add_column(col, no_wrap=True)
+        table.add_column("with", overflow="ellipsis", max_width=30)
+        table.add_column("what", overflow="ellipsis", ratio=1)
         for e in profile.encounters[:limit]:
-            others = ", ".join(names.get(i, f"#{i}") for i in e.participants if i != p.id)
+            people = [names.get(i, f"#{i}") for i in e.participants if i != p.id]
+            others = ", ".join(people[:2]) + (f" +{len(people) - 2}" if len(people) > 2 else "")
             table.add_row(fmt_when(e.when), e.channel.value.replace("_", "-"),
                           e.initiative.value, "" if e.minutes is None else str(e.minutes),
                           Text(others), Text(e.title or ""))
