@@ -8,9 +8,9 @@ Backends
     that depends on ``backend`` is therefore parametrised too.
 
     PostgreSQL isolation: the URL's database is only used to ``CREATE DATABASE
-    dunbar_t_<pid>_<random>`` once per test session (plus one more database per
-    test that asks for ``fresh_target``); all of them are dropped at the end,
-    after their connections are terminated.
+    dunbar_t_<pid>_<random>`` once per test session (plus one more database for
+    each test that asks for ``fresh_target``, dropped after that test). All are
+    dropped, their connections terminated first, by the end of the session.
 
 Fixtures
     ``ledger``
@@ -26,7 +26,13 @@ Fixtures
         SQLite, a new empty database on PostgreSQL. For ``init`` and migrations.
     ``now``
         ``NOW``, the fixed "current time" of ``ledger``:
-        2026-11-22T12:00:00+00:00. Also importable: ``from conftest import NOW``.
+        2026-11-22T12:00:00+00:00. (Prefer the fixture to ``from conftest import
+        NOW``: with ``tests/cli/conftest.py`` around, ``conftest`` is ambiguous.)
+    ``populated``
+        ``ledger`` with one of everything in it (people with identities, labels
+        and an organisation; encounters, one linked to a gathering; a note, a
+        favour, an introduction, an acquaintance; a gathering with attendance,
+        seating and a follow-up). Returns the ids by name (``Populated``).
     ``table_rows``
         ``table_rows(ledger)``: every row of every table, from ``Ledger.export``,
         for before/after comparisons (failure atomicity).
@@ -34,14 +40,16 @@ Fixtures
 How a fresh ledger is made, quickly but always through the migrations
     SQLite: one ``Ledger.init`` per session into a template file, copied per test.
     PostgreSQL: one ``Ledger.init`` per session into the session database; before
-    each test every table (``DATA_TABLES`` and ``search_index``) is truncated
-    with ``RESTART IDENTITY`` and the rows ``Ledger.init`` wrote are re-inserted
-    from a snapshot taken right after it (the search index refills by trigger).
+    each test every row of every table (``DATA_TABLES`` and ``search_index``) is
+    deleted, the rows ``Ledger.init`` wrote are re-inserted from a snapshot taken
+    right after it (the search index refills by trigger) and the id sequences
+    restart where ``Ledger.init`` left them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import secrets
 import shutil
@@ -81,10 +89,11 @@ class PgServer:
     admin: Engine
     prefix: str
     created: list[str] = field(default_factory=list)
+    serial: Iterator[int] = field(default_factory=itertools.count)
 
     def create_database(self) -> str:
         """A new empty database; returns its URL as a string."""
-        name = f"{self.prefix}_{len(self.created)}"
+        name = f"{self.prefix}_{next(self.serial)}"
         with self.admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         self.created.append(name)
@@ -115,10 +124,8 @@ def pg_server() -> Iterator[PgServer]:
     if not raw:  # pragma: no cover - only reachable if a test asks for it directly
         pytest.skip(f"set {PG_ENV} to run the PostgreSQL tests")
     url = make_url(raw)
-    admin = create_engine(url.set(drivername="postgresql+psycopg"),
-                          isolation_level="AUTOCOMMIT")
-    server = PgServer(url=url, admin=admin,
-                      prefix=f"dunbar_t_{os.getpid()}_{secrets.token_hex(4)}")
+    admin = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    server = PgServer(url=url, admin=admin, prefix=f"dunbar_t_{os.getpid()}_{secrets.token_hex(4)}")
     try:
         yield server
     finally:
@@ -136,20 +143,25 @@ class PgLedgerDatabase:
     snapshot: dict[str, list[dict[str, Any]]]
 
     def reset(self) -> None:
-        names = ", ".join([t.name for t in DATA_TABLES] + ["search_index"])
+        # DELETE, children first, beats TRUNCATE by an order of magnitude on tables
+        # this small (measured: about 15 ms against 350 ms for the 16 tables).
         with self.engine.begin() as conn:
-            # A test that left a connection in a transaction would block TRUNCATE:
-            # fail loudly instead of hanging.
+            # A test that left a transaction open would block us: fail, don't hang.
             conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            for table in reversed(DATA_TABLES):
+                conn.execute(table.delete())
+            conn.execute(text("DELETE FROM search_index"))
             for table in DATA_TABLES:
                 rows = self.snapshot[table.name]
                 if rows:
                     conn.execute(table.insert(), rows)
-                if "id" in table.c and rows:
+                if "id" in table.c:
+                    # Restart ids where Ledger.init left them, as RESTART IDENTITY would.
                     conn.execute(
-                        text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                             f"(SELECT MAX(id) FROM {table.name}))")
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                        )
                     )
 
 
@@ -157,9 +169,7 @@ class PgLedgerDatabase:
 def pg_ledger_database(pg_server: PgServer) -> Iterator[PgLedgerDatabase]:
     url = pg_server.create_database()
     with Ledger.init(url, me=ME_NAME, clock=fixed_clock) as ledger, ledger.engine.connect() as c:
-        snapshot = {
-            t.name: [dict(r) for r in c.execute(select(t)).mappings()] for t in DATA_TABLES
-        }
+        snapshot = {t.name: [dict(r) for r in c.execute(select(t)).mappings()] for t in DATA_TABLES}
     engine = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
     try:
         yield PgLedgerDatabase(url=url, engine=engine, snapshot=snapshot)
@@ -214,8 +224,7 @@ def ledger(db_target: str) -> Iterator[Ledger]:
 
 
 @pytest.fixture
-def fresh_target(backend: str, request: pytest.FixtureRequest,
-                 tmp_path: Path) -> Iterator[str]:
+def fresh_target(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield str(tmp_path / "fresh.db")
         return
@@ -234,3 +243,81 @@ def table_rows() -> Callable[[Ledger], dict[str, list[dict[str, Any]]]]:
         return tables
 
     return rows
+
+
+@dataclass(frozen=True)
+class Populated:
+    """The ids of what ``populated`` wrote."""
+
+    ana: int
+    bo: int
+    cy: int
+    coffee: int
+    supper: int
+    note: int
+    favour: int
+    intro: int
+    gathering: int
+
+
+@pytest.fixture
+def populated(ledger: Ledger) -> Populated:
+    ana = ledger.add_person(
+        "Ana María Silva",
+        emails=["ana@example.org"],
+        phones=["+351 912 345 678"],
+        organisation="Acme",
+        title="Engineer",
+        tags=["climbing"],
+        topics=["rust"],
+        offers=["mentoring"],
+        needs=["funding"],
+        birthday="--05-17",
+        closeness=2,
+        first_known="2019-03-04",
+        custom={"shoe": 38, "langs": ["pt", "en"]},
+    ).id
+    bo = ledger.add_person("Bo Chen", emails=["bo@example.org"], kin=True).id
+    cy = ledger.add_person("Cy Díaz", urls=["https://cy.example"], handles=["@cy"]).id
+    gathering = ledger.add_gathering(
+        "Supper club", on="2026-11-18", venue="Casa", capacity=8, notes_text="No agenda"
+    )
+    coffee = ledger.log(
+        "Coffee in Lisbon",
+        with_=[ana],
+        when="2026-11-02T09:30:00+00:00",
+        channel="in-person",
+        initiative="out",
+        minutes=45,
+        source="calendar",
+        source_ref="evt-1",
+    )
+    supper = ledger.log(
+        "Supper club",
+        with_=[ana, bo, cy],
+        when="2026-11-18T19:00:00+01:00",
+        gathering_id=gathering.id,
+        notes_text="Bo brought dumplings",
+    )
+    note = ledger.add_note(
+        "Ana is moving to Porto", about=ana, topics=["relocation"], encounter_id=coffee.id
+    )
+    favour = ledger.add_favour("me", bo, "Reviewed his talk", kind="advice", on="2026-10-01")
+    intro = ledger.add_introduction(ana, cy, reason="Both write Rust", on="2026-10-05")
+    ledger.know(bo, ana, evidence="shared_encounter", on="2026-11-18", strength=0.5)
+    for pid in (ana, bo):
+        ledger.set_attendance(gathering.id, pid, "attended")
+    ledger.seat(gathering.id, ana, round_no=1, table=1, seat=1)
+    ledger.seat(gathering.id, bo, round_no=1, table=1, seat=2)
+    ledger.add_follow_up(bo, due="2026-11-25", reason="Send the recipe", gathering_id=gathering.id)
+    return Populated(
+        ana=ana,
+        bo=bo,
+        cy=cy,
+        coffee=coffee.id,
+        supper=supper.id,
+        note=note.id,
+        favour=favour.id,
+        intro=intro.id,
+        gathering=gathering.id,
+    )

@@ -79,6 +79,7 @@ from dunbar.store.people import PersonFields
 from dunbar.store.schema import HEAD, current_revision, stamp_meta, upgrade
 from dunbar.store.search import SearchHit
 from dunbar.store.tables import (
+    check_lengths,
     encounter_participants,
     encounters,
     favours,
@@ -219,17 +220,16 @@ class Ledger:
         except IntegrityError as exc:
             raise ValidationError(f"rejected by the ledger's rules: {_first_line(exc)}"
                                   ) from exc
-        except OperationalError as exc:
+        except (DBAPIError, sqlite3.DatabaseError) as exc:
             message = _first_line(exc)
+            # SQLite reports a damaged file as a DatabaseError, not an OperationalError.
             if "not a database" in message or "malformed" in message:
                 raise NotALedgerError(f"{self._where()} is not a dunbar ledger or is damaged "
                                       f"({message})") from exc
-            if "locked" in message:
+            if isinstance(exc, OperationalError) and "locked" in message:
                 raise DatabaseError(f"the ledger is busy (locked by another process): "
                                     f"{message}") from exc
             raise DatabaseError(f"database error: {message}") from exc
-        except (DBAPIError, sqlite3.DatabaseError) as exc:
-            raise DatabaseError(f"database error: {_first_line(exc)}") from exc
 
     def _where(self) -> str:
         path = sqlite_path(self.url)
@@ -442,9 +442,10 @@ class Ledger:
                             ).first() is not None:
                 raise ValidationError(f"organisation {name!r} already exists")
             oid = people_store.get_or_create_org(conn, name, now=self.now())
-            conn.execute(organisations.update().where(organisations.c.id == oid)
-                         .values(domain=domain.lower().strip() if domain else None,
-                                 industry=industry))
+            extra = {"domain": domain.lower().strip() if domain else None,
+                     "industry": industry}
+            check_lengths(organisations, extra)
+            conn.execute(organisations.update().where(organisations.c.id == oid).values(**extra))
             return people_store.find_org(conn, oid)
 
     def organisations(self) -> list[Organisation]:
@@ -489,7 +490,7 @@ class Ledger:
                 raise ValidationError("'me' is always part of my encounters; name the others")
             item = EncounterInput(
                 when=moment, participants=ids, channel=chan, initiative=init, minutes=minutes,
-                title=title.strip() if title else None, notes=notes_text,
+                title=(title or "").strip() or None, notes=notes_text,
                 gathering_id=gathering_id, source=source, source_ref=source_ref)
             if source_ref is not None:
                 existing = enc_store.find_by_source(conn, source, source_ref)

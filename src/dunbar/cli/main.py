@@ -15,12 +15,11 @@ import os
 import sys
 from collections.abc import Sequence
 
+# Registering commands (import for side effects, in help order).
+from dunbar.cli import cmd_data, cmd_people, cmd_records  # noqa: F401
 from dunbar.cli.app import app
 from dunbar.cli.render import err
 from dunbar.errors import DunbarError
-
-# Registering commands (import for side effects, in help order).
-from dunbar.cli import cmd_people, cmd_records, cmd_data  # noqa: E402, F401, I001
 
 __all__ = ["app", "run"]
 
@@ -43,7 +42,7 @@ def run(argv: Sequence[str] | None = None) -> None:
         # Output piped into `head` and closed: not an error worth a traceback.
         sys.stderr.close()
         sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - last line of defence
+    except Exception as exc:
         if debug:
             raise
         err(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")

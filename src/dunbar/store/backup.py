@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.exc import DBAPIError
 
-from dunbar.errors import BackupError, DunbarError, NotALedgerError
+from dunbar.errors import BackupError, DunbarError, NotALedgerError, SchemaTooNewError
 from dunbar.store.engine import (
     check_sqlite_file,
     make_engine,
@@ -108,6 +109,8 @@ def copy_tables(src: Connection, dst: Connection) -> None:
 def _opened_backup(path: Path) -> Iterator[Engine]:
     """A validated, migrated-if-old view of a backup file (never modifies it)."""
     path = path.expanduser()
+    if not path.exists():
+        raise BackupError(f"cannot restore: {path} does not exist")
     try:
         check_sqlite_file(path, must_exist=True)
     except DunbarError as exc:
@@ -118,21 +121,25 @@ def _opened_backup(path: Path) -> Iterator[Engine]:
         shutil.copyfile(path, copy)
         engine = make_engine(resolve_url(copy))
         try:
-            with engine.begin() as conn:
-                ok = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
-                if ok != "ok":
-                    raise BackupError(f"cannot restore: {path} is damaged ({ok})")
-                revision = current_revision(conn)
-                if revision is None:
-                    raise BackupError(f"cannot restore: {path} is an empty database")
-                if revision != HEAD:
-                    upgrade(conn)
+            # Only the checks are translated here; errors of the restore itself
+            # (thrown in at the yield) are the caller's to report.
+            try:
+                with engine.begin() as conn:
+                    ok = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
+                    if ok != "ok":
+                        raise BackupError(f"cannot restore: {path} is damaged ({ok})")
+                    revision = current_revision(conn)
+                    if revision is None:
+                        raise BackupError(f"cannot restore: {path} is an empty database")
+                    if revision != HEAD:
+                        upgrade(conn)
+            except (sqlite3.DatabaseError, DBAPIError) as exc:
+                reason = getattr(exc, "orig", None) or exc
+                raise BackupError(f"cannot restore: {path} is not a usable database ({reason})"
+                                  ) from None
+            except (NotALedgerError, SchemaTooNewError) as exc:
+                raise BackupError(f"cannot restore: {path}: {exc}") from None
             yield engine
-        except sqlite3.DatabaseError as exc:
-            raise BackupError(f"cannot restore: {path} is not a usable database ({exc})"
-                              ) from None
-        except NotALedgerError as exc:
-            raise BackupError(f"cannot restore: {path}: {exc}") from None
         finally:
             engine.dispose()
     except OSError as exc:
@@ -143,8 +150,6 @@ def _opened_backup(path: Path) -> Iterator[Engine]:
 
 def restore_from(engine: Engine, source: Path) -> None:
     """Replace the whole ledger with the contents of a backup, in one transaction."""
-    from sqlalchemy.exc import DBAPIError
-
     try:
         with _opened_backup(source) as backup:
             if engine.dialect.name == "sqlite":

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, insert, select, text, tuple_
 
 from dunbar.errors import ValidationError
 from dunbar.model import Channel, Encounter, Initiative
-from dunbar.store.tables import encounter_participants, encounters
+from dunbar.store.tables import check_lengths, encounter_participants, encounters
 from dunbar.store.types import sqlite_datetime_text
 
 __all__ = ["EncounterInput", "bulk_insert", "check_encounter", "insert_encounter",
@@ -53,6 +53,7 @@ def check_encounter(item: EncounterInput, *, now: dt.datetime) -> None:
         raise ValidationError("an encounter needs at least one other person", field="with")
     if item.title is not None and len(item.title) > 500:
         raise ValidationError("title too long (at most 500 characters)", field="title")
+    check_lengths(encounters, {"source": item.source, "source_ref": item.source_ref})
 
 
 def insert_encounter(conn: Connection, item: EncounterInput, *, now: dt.datetime) -> int:

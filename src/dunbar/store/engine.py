@@ -1,8 +1,8 @@
 """Engines and connections: where the ledger lives and how it is opened.
 
-SQLite runs with WAL, foreign keys on, a busy timeout and ``secure_delete`` (so
-that erased rows are overwritten, not left in free pages). PostgreSQL is reached
-through psycopg 3.
+SQLite runs with WAL (switched on for new files and ledgers only), foreign keys
+on, a busy timeout and ``secure_delete`` (so that erased rows are overwritten, not
+left in free pages). PostgreSQL is reached through psycopg 3.
 """
 
 from __future__ import annotations
@@ -89,9 +89,15 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA secure_delete = ON")
-        mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
-        if mode and str(mode[0]).lower() not in ("wal", "memory"):
-            raise sqlite3.OperationalError(f"could not switch to WAL (got {mode[0]})")
+        # WAL is written into the file: switch only a new file or a ledger, never a
+        # database that dunbar is about to refuse as someone else's.
+        tables = {name for (name,) in cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        new_file = cursor.execute("PRAGMA page_count").fetchone()[0] == 0
+        if new_file or {"ledger_meta", "alembic_version"} <= tables:
+            mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
+            if mode and str(mode[0]).lower() not in ("wal", "memory"):
+                raise sqlite3.OperationalError(f"could not switch to WAL (got {mode[0]})")
         cursor.execute("PRAGMA synchronous = NORMAL")
     finally:
         cursor.close()

@@ -18,6 +18,7 @@ from dunbar.store.tables import (
     encounters,
     favours,
     follow_ups,
+    gatherings,
     identities,
     introductions,
     notes,
@@ -185,8 +186,9 @@ def forget_person(conn: Connection, person_id: int) -> ForgetReport:
 
     - Encounters where they were the only other participant are deleted; shared
       ones lose them as a participant.
-    - Their name and emails are redacted to ``[forgotten]`` from the titles and
-      notes of records that remain (shared encounters, notes about others).
+    - Their name and emails are redacted to ``[forgotten]`` from the free text of
+      records that remain (shared encounters, notes, favours, introductions and
+      follow-ups about others, gatherings, how and where others were met).
     - Identities, labels, notes about them, favours, introductions,
       acquaintances, attendance, seats and follow-ups go by cascade.
     """
@@ -241,7 +243,8 @@ def _redact(conn: Connection, pattern: re.Pattern[str]) -> int:
     """Replace mentions in every free-text column that can outlive the person."""
     changed = 0
     targets = ((encounters, ("title", "notes")), (notes, ("body",)), (favours, ("what",)),
-               (introductions, ("reason",)))
+               (introductions, ("reason",)), (follow_ups, ("reason",)),
+               (gatherings, ("name", "venue", "notes")), (people, ("how_met", "where_met")))
     for table, columns in targets:
         cols = [table.c[c] for c in columns]
         for row in conn.execute(select(table.c.id, *cols)).all():
@@ -275,5 +278,6 @@ def scrub_after_forget(engine: Engine) -> None:
         auto = conn.execution_options(isolation_level="AUTOCOMMIT")
         for table in ("people", "identities", "person_labels", "encounters",
                       "encounter_participants", "notes", "favours", "introductions",
-                      "acquaintances", "attendance", "seating", "follow_ups", "search_index"):
+                      "acquaintances", "attendance", "seating", "follow_ups", "gatherings",
+                      "search_index"):
             auto.execute(text(f"VACUUM {table}"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from dunbar.normalise import (
     parse_date,
 )
 from dunbar.store.tables import (
+    check_lengths,
     encounter_participants,
     encounters,
     identities,
@@ -101,6 +103,16 @@ def check_birthday(value: str | None) -> str | None:
     return text
 
 
+def check_custom(value: Mapping[str, Any]) -> dict[str, Any]:
+    """Custom fields as they will read back: plain JSON (no NaN, string keys)."""
+    try:
+        loaded: dict[str, Any] = json.loads(json.dumps(dict(value), allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"custom fields must be plain JSON values: {exc}",
+                              field="custom") from None
+    return loaded
+
+
 def check_name(value: str) -> str:
     text = " ".join(value.split())
     if not text:
@@ -117,6 +129,7 @@ def get_or_create_org(conn: Connection, name: str, *, now: dt.datetime) -> int:
     if not clean:
         raise ValidationError("empty organisation name", field="organisation")
     key = name_key(clean)
+    check_lengths(organisations, {"name": clean, "name_key": key})
     found = conn.execute(select(organisations.c.id).where(organisations.c.name_key == key))
     existing = found.scalar()
     if existing is not None:
@@ -159,6 +172,7 @@ def add_identities(
     """Attach identities; one that belongs to someone else is an error, not a merge."""
     wanted = _normalised_identities(pairs, region)
     for kind, value in wanted:
+        check_lengths(identities, {"value": value})
         owner = conn.execute(
             select(identities.c.person_id, people.c.name)
             .join(people, people.c.id == identities.c.person_id)
@@ -197,6 +211,7 @@ def set_labels(
     for raw in values:
         value = normalise_label(raw)
         key = name_key(value)
+        check_lengths(person_labels, {"value": value, "value_key": key})
         if add:
             exists = conn.execute(
                 select(person_labels.c.value).where(
@@ -237,7 +252,8 @@ def _scalar_values(fields: PersonFields, conn: Connection, now: dt.datetime) -> 
             if fields.organisation.strip() else None
         )
     if fields.custom is not None:
-        values["custom"] = dict(fields.custom)
+        values["custom"] = check_custom(fields.custom)
+    check_lengths(people, values)
     return values
 
 

@@ -29,6 +29,7 @@ from dunbar.normalise import normalise_label
 from dunbar.store.tables import (
     acquaintances,
     attendance,
+    check_lengths,
     favours,
     follow_ups,
     gatherings,
@@ -192,6 +193,7 @@ def insert_gathering(conn: Connection, *, name: str, kind: GatheringKind, on: dt
                      now: dt.datetime) -> Gathering:
     if capacity is not None and capacity < 1:
         raise ValidationError(f"capacity must be at least 1, got {capacity}", field="capacity")
+    check_lengths(gatherings, {"venue": venue})
     gid = _inserted_id(conn.execute(insert(gatherings).values(
         name=_text(name, "gathering name", 300), kind=kind.value, held_on=on, venue=venue,
         capacity=capacity, notes=notes_text, created_at=now)))

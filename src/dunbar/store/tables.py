@@ -8,6 +8,9 @@ the two agree.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -27,6 +30,7 @@ from sqlalchemy import (
     text,
 )
 
+from dunbar.errors import ValidationError
 from dunbar.store.types import UTCDateTime
 
 NAMING = {
@@ -294,3 +298,17 @@ DATA_TABLES: tuple[Table, ...] = (
     seating,
     follow_ups,
 )
+
+
+def check_lengths(table: Table, values: Mapping[str, Any]) -> None:
+    """Refuse text longer than its column allows.
+
+    PostgreSQL enforces ``VARCHAR(n)``, SQLite does not: checking here makes both
+    backends accept the same values (and every SQLite backup restorable anywhere).
+    """
+    for name, value in values.items():
+        length = getattr(table.c[name].type, "length", None)
+        if isinstance(value, str) and length is not None and len(value) > length:
+            raise ValidationError(
+                f"{name.replace('_', ' ')} too long ({len(value)} characters, at most "
+                f"{length})", field=name)
