@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
-from typing import Any
 
 from dunbar.cli.main import app
 

@@ -24,6 +24,7 @@ PUBLIC = {
     "SearchHit",
     # the domain model
     "Acquaintance",
+    "AcquaintanceInput",
     "AttendanceStatus",
     "Attendee",
     "Channel",

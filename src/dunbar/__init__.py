@@ -54,6 +54,7 @@ from dunbar.model import (
 
 if TYPE_CHECKING:
     from dunbar.ledger import (
+        AcquaintanceInput,
         EncounterInput,
         ForgetReport,
         Ledger,
@@ -66,8 +67,18 @@ __version__ = "0.1.0"
 
 # The facade pulls in SQLAlchemy; load it on first use so that `dunbar --help`
 # and other light commands start fast (PEP 562).
-_LAZY = {name: "dunbar.ledger" for name in (
-    "EncounterInput", "ForgetReport", "Ledger", "PersonFields", "Profile", "SearchHit")}
+_LAZY = {
+    name: "dunbar.ledger"
+    for name in (
+        "AcquaintanceInput",
+        "EncounterInput",
+        "ForgetReport",
+        "Ledger",
+        "PersonFields",
+        "Profile",
+        "SearchHit",
+    )
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -80,8 +91,10 @@ def __getattr__(name: str) -> Any:
     globals()[name] = value
     return value
 
+
 __all__ = [
     "Acquaintance",
+    "AcquaintanceInput",
     "AmbiguousError",
     "AttendanceStatus",
     "Attendee",

@@ -76,6 +76,7 @@ from dunbar.store.engine import (
 )
 from dunbar.store.lifecycle import ForgetReport, forget_person, merge_people, scrub_after_forget
 from dunbar.store.people import PersonFields
+from dunbar.store.records import AcquaintanceInput
 from dunbar.store.schema import HEAD, current_revision, stamp_meta, upgrade
 from dunbar.store.search import SearchHit
 from dunbar.store.tables import (
@@ -90,7 +91,15 @@ from dunbar.store.tables import (
     people,
 )
 
-__all__ = ["EncounterInput", "ForgetReport", "Ledger", "PersonFields", "Profile", "SearchHit"]
+__all__ = [
+    "AcquaintanceInput",
+    "EncounterInput",
+    "ForgetReport",
+    "Ledger",
+    "PersonFields",
+    "Profile",
+    "SearchHit",
+]
 
 Clock = Callable[[], dt.datetime]
 
@@ -131,8 +140,7 @@ class Ledger:
     # --- opening and closing ------------------------------------------------------------
 
     @classmethod
-    def open(cls, target: str | Path, *, clock: Clock = _utcnow,
-             migrate: bool = True) -> Ledger:
+    def open(cls, target: str | Path, *, clock: Clock = _utcnow, migrate: bool = True) -> Ledger:
         """Open an existing ledger; an older schema is migrated (``migrate=False`` refuses).
 
         Raises :class:`NoLedgerError` if there is none, :class:`NotALedgerError` for
@@ -148,14 +156,14 @@ class Ledger:
             with ledger._guard(), engine.begin() as conn:
                 revision = current_revision(conn)
                 if revision is None:
-                    where = path if path is not None else url.render_as_string(
-                        hide_password=True)
+                    where = path if path is not None else url.render_as_string(hide_password=True)
                     raise NoLedgerError(f"no ledger in {where}: run `dunbar init` first")
                 if revision != HEAD:
                     if not migrate:
                         raise DatabaseError(
                             f"this ledger has schema {revision}; run `dunbar migrate` "
-                            f"to bring it to {HEAD}")
+                            f"to bring it to {HEAD}"
+                        )
                     upgrade(conn)
         except BaseException:
             engine.dispose()
@@ -208,6 +216,13 @@ class Ledger:
     def now(self) -> dt.datetime:
         return self._clock()
 
+    def _date(self, value: dt.date | str, what: str) -> dt.date:
+        """A date the user gave; ``today``/``yesterday`` follow the ledger's clock."""
+        return parse_date(value, what=what, today=self.now().astimezone().date())
+
+    def _moment(self, value: dt.datetime | dt.date | str) -> dt.datetime:
+        return parse_datetime(value, what="date", now=self.now())
+
     # --- transactions and error mapping -------------------------------------------------
 
     @contextmanager
@@ -218,17 +233,18 @@ class Ledger:
         except DunbarError:
             raise
         except IntegrityError as exc:
-            raise ValidationError(f"rejected by the ledger's rules: {_first_line(exc)}"
-                                  ) from exc
+            raise ValidationError(f"rejected by the ledger's rules: {_first_line(exc)}") from exc
         except (DBAPIError, sqlite3.DatabaseError) as exc:
             message = _first_line(exc)
             # SQLite reports a damaged file as a DatabaseError, not an OperationalError.
             if "not a database" in message or "malformed" in message:
-                raise NotALedgerError(f"{self._where()} is not a dunbar ledger or is damaged "
-                                      f"({message})") from exc
+                raise NotALedgerError(
+                    f"{self._where()} is not a dunbar ledger or is damaged ({message})"
+                ) from exc
             if isinstance(exc, OperationalError) and "locked" in message:
-                raise DatabaseError(f"the ledger is busy (locked by another process): "
-                                    f"{message}") from exc
+                raise DatabaseError(
+                    f"the ledger is busy (locked by another process): {message}"
+                ) from exc
             raise DatabaseError(f"database error: {message}") from exc
 
     def _where(self) -> str:
@@ -277,31 +293,55 @@ class Ledger:
     ) -> Person:
         """Add a person. Identities are normalised (emails lower-case, phones E.164)."""
         fields = PersonFields(
-            name=name, given_name=given_name, family_name=family_name,
-            organisation=organisation, title=title, location=location, how_met=how_met,
+            name=name,
+            given_name=given_name,
+            family_name=family_name,
+            organisation=organisation,
+            title=title,
+            location=location,
+            how_met=how_met,
             where_met=where_met,
-            first_known=parse_date(first_known, what="first known date") if first_known
-            else None,
-            closeness=closeness, is_kin=kin, birthday=birthday, custom=custom or {},
+            first_known=self._date(first_known, "first known date") if first_known else None,
+            closeness=closeness,
+            is_kin=kin,
+            birthday=birthday,
+            custom=custom or {},
         )
         with self._write() as conn:
             now = self.now()
             pid = people_store.insert_person(conn, fields, now=now)
-            self._attach(conn, pid, add={
-                IdentityKind.EMAIL: emails, IdentityKind.PHONE: phones,
-                IdentityKind.URL: urls, IdentityKind.HANDLE: handles,
-            }, labels={LabelKind.TAG: tags, LabelKind.TOPIC: topics,
-                       LabelKind.OFFER: offers, LabelKind.NEED: needs}, region=region)
+            self._attach(
+                conn,
+                pid,
+                add={
+                    IdentityKind.EMAIL: emails,
+                    IdentityKind.PHONE: phones,
+                    IdentityKind.URL: urls,
+                    IdentityKind.HANDLE: handles,
+                },
+                labels={
+                    LabelKind.TAG: tags,
+                    LabelKind.TOPIC: topics,
+                    LabelKind.OFFER: offers,
+                    LabelKind.NEED: needs,
+                },
+                region=region,
+            )
             return people_store.load_person(conn, pid)
 
-    def _attach(self, conn: Connection, pid: int, *, add: IdentityArgs | None = None,
-                remove: IdentityArgs | None = None,
-                labels: Mapping[LabelKind, Iterable[str]] | None = None,
-                unlabel: Mapping[LabelKind, Iterable[str]] | None = None,
-                region: str | None = None) -> None:
+    def _attach(
+        self,
+        conn: Connection,
+        pid: int,
+        *,
+        add: IdentityArgs | None = None,
+        remove: IdentityArgs | None = None,
+        labels: Mapping[LabelKind, Iterable[str]] | None = None,
+        unlabel: Mapping[LabelKind, Iterable[str]] | None = None,
+        region: str | None = None,
+    ) -> None:
         for kind, values in (remove or {}).items():
-            people_store.remove_identities(conn, pid, [(kind, v) for v in values],
-                                           region=region)
+            people_store.remove_identities(conn, pid, [(kind, v) for v in values], region=region)
         for kind, values in (add or {}).items():
             people_store.add_identities(conn, pid, [(kind, v) for v in values], region=region)
         for lkind, values in (unlabel or {}).items():
@@ -326,8 +366,9 @@ class Ledger:
         cleared = list(clear)
         unknown = [c for c in cleared if c not in clearable]
         if unknown:
-            raise ValidationError(f"cannot clear {unknown[0]!r}: choose from "
-                                  + ", ".join(sorted(clearable)))
+            raise ValidationError(
+                f"cannot clear {unknown[0]!r}: choose from " + ", ".join(sorted(clearable))
+            )
         with self._write() as conn:
             pid = people_store.resolve_person(conn, ref)
             if fields is not None:
@@ -335,8 +376,9 @@ class Ledger:
             if cleared:
                 values = {("org_id" if c == "organisation" else c): None for c in cleared}
                 conn.execute(people.update().where(people.c.id == pid).values(**values))
-            self._attach(conn, pid, add=add, remove=remove, labels=labels, unlabel=unlabel,
-                         region=region)
+            self._attach(
+                conn, pid, add=add, remove=remove, labels=labels, unlabel=unlabel, region=region
+            )
             people_store.touch(conn, pid, self.now())
             return people_store.load_person(conn, pid)
 
@@ -368,17 +410,27 @@ class Ledger:
         since = None
         if not_seen_since is not None:
             since = parse_datetime(
-                parse_date(not_seen_since, what="not-seen-since date")
-                if not isinstance(not_seen_since, dt.datetime) else not_seen_since,
-                tz=dt.UTC)
+                self._date(not_seen_since, "not-seen-since date")
+                if not isinstance(not_seen_since, dt.datetime)
+                else not_seen_since,
+                tz=dt.UTC,
+            )
             if not isinstance(not_seen_since, dt.datetime):
                 since = since.replace(hour=0, minute=0)
         if limit is not None and limit < 0:
             raise ValidationError("limit must be zero or more")
         with self._read() as conn:
             return people_store.list_people(
-                conn, text=text, tags=tags, organisation=organisation, topics=topics,
-                not_seen_since=since, include_me=include_me, limit=limit, offset=offset)
+                conn,
+                text=text,
+                tags=tags,
+                organisation=organisation,
+                topics=topics,
+                not_seen_since=since,
+                include_me=include_me,
+                limit=limit,
+                offset=offset,
+            )
 
     def count_people(self) -> int:
         from sqlalchemy import func
@@ -391,28 +443,43 @@ class Ledger:
         with self._read() as conn:
             pid = people_store.resolve_person(conn, ref)
             person = people_store.load_person(conn, pid)
-            query = (select(encounters.c.id)
-                     .join(encounter_participants,
-                           encounter_participants.c.encounter_id == encounters.c.id)
-                     .where(encounter_participants.c.person_id == pid)
-                     .order_by(encounters.c.occurred_at.desc(), encounters.c.id.desc()))
+            query = (
+                select(encounters.c.id)
+                .join(
+                    encounter_participants, encounter_participants.c.encounter_id == encounters.c.id
+                )
+                .where(encounter_participants.c.person_id == pid)
+                .order_by(encounters.c.occurred_at.desc(), encounters.c.id.desc())
+            )
             if limit is not None:
                 query = query.limit(limit)
             ids = list(conn.execute(query).scalars())
             enc = enc_store.load_encounters(conn, ids)
-            note_rows = conn.execute(select(notes).where(notes.c.person_id == pid)
-                                     .order_by(notes.c.written_at.desc())).all()
-            fav_rows = conn.execute(select(favours).where(
-                or_(favours.c.giver_id == pid, favours.c.receiver_id == pid))
-                .order_by(favours.c.on_date.desc())).all()
-            intro_rows = conn.execute(select(introductions).where(or_(
-                introductions.c.broker_id == pid, introductions.c.person_a_id == pid,
-                introductions.c.person_b_id == pid)).order_by(introductions.c.on_date.desc())
+            note_rows = conn.execute(
+                select(notes).where(notes.c.person_id == pid).order_by(notes.c.written_at.desc())
             ).all()
-            fu_rows = conn.execute(select(follow_ups).where(follow_ups.c.person_id == pid)
-                                   .order_by(follow_ups.c.due)).all()
+            fav_rows = conn.execute(
+                select(favours)
+                .where(or_(favours.c.giver_id == pid, favours.c.receiver_id == pid))
+                .order_by(favours.c.on_date.desc())
+            ).all()
+            intro_rows = conn.execute(
+                select(introductions)
+                .where(
+                    or_(
+                        introductions.c.broker_id == pid,
+                        introductions.c.person_a_id == pid,
+                        introductions.c.person_b_id == pid,
+                    )
+                )
+                .order_by(introductions.c.on_date.desc())
+            ).all()
+            fu_rows = conn.execute(
+                select(follow_ups).where(follow_ups.c.person_id == pid).order_by(follow_ups.c.due)
+            ).all()
             profile = Profile(
-                person=person, encounters=enc,
+                person=person,
+                encounters=enc,
                 notes=[records.note_from_row(r) for r in note_rows],
                 favours=[records.favour_from_row(r) for r in fav_rows],
                 introductions=[records.intro_from_row(r) for r in intro_rows],
@@ -428,22 +495,30 @@ class Ledger:
                 wanted.update((i.broker_id, i.person_a_id, i.person_b_id))
             for a in profile.acquaintances:
                 wanted.update((a.person_a_id, a.person_b_id))
-            profile.names = {r.id: r.name for r in conn.execute(
-                select(people.c.id, people.c.name).where(people.c.id.in_(wanted)))}
+            profile.names = {
+                r.id: r.name
+                for r in conn.execute(
+                    select(people.c.id, people.c.name).where(people.c.id.in_(wanted))
+                )
+            }
             return profile
 
     # --- organisations ------------------------------------------------------------------
 
-    def add_organisation(self, name: str, *, domain: str | None = None,
-                         industry: str | None = None) -> Organisation:
+    def add_organisation(
+        self, name: str, *, domain: str | None = None, industry: str | None = None
+    ) -> Organisation:
         with self._write() as conn:
             key = name_key(" ".join(name.split()))
-            if conn.execute(select(organisations.c.id).where(organisations.c.name_key == key)
-                            ).first() is not None:
+            if (
+                conn.execute(
+                    select(organisations.c.id).where(organisations.c.name_key == key)
+                ).first()
+                is not None
+            ):
                 raise ValidationError(f"organisation {name!r} already exists")
             oid = people_store.get_or_create_org(conn, name, now=self.now())
-            extra = {"domain": domain.lower().strip() if domain else None,
-                     "industry": industry}
+            extra = {"domain": domain.lower().strip() if domain else None, "industry": industry}
             check_lengths(organisations, extra)
             conn.execute(organisations.update().where(organisations.c.id == oid).values(**extra))
             return people_store.find_org(conn, oid)
@@ -478,7 +553,7 @@ class Ledger:
         """
         chan = parse_enum(Channel, channel, what="channel")
         init = parse_enum(Initiative, initiative, what="initiative")
-        moment = self.now() if when is None else parse_datetime(when, what="date")
+        moment = self.now() if when is None else self._moment(when)
         if not with_:
             raise ValidationError("say who was there: --with PERSON", field="with")
         with self._write() as conn:
@@ -489,9 +564,17 @@ class Ledger:
             if me in ids:
                 raise ValidationError("'me' is always part of my encounters; name the others")
             item = EncounterInput(
-                when=moment, participants=ids, channel=chan, initiative=init, minutes=minutes,
-                title=(title or "").strip() or None, notes=notes_text,
-                gathering_id=gathering_id, source=source, source_ref=source_ref)
+                when=moment,
+                participants=ids,
+                channel=chan,
+                initiative=init,
+                minutes=minutes,
+                title=(title or "").strip() or None,
+                notes=notes_text,
+                gathering_id=gathering_id,
+                source=source,
+                source_ref=source_ref,
+            )
             if source_ref is not None:
                 existing = enc_store.find_by_source(conn, source, source_ref)
                 if existing is not None:
@@ -506,8 +589,7 @@ class Ledger:
             return people_store.resolve_person(conn, ref)
         except NotFoundError as exc:
             if not create or isinstance(ref, int) or str(ref).strip().lstrip("#").isdigit():
-                raise NotFoundError(f"{exc} (add --create to add new people as you log)"
-                                    ) from None
+                raise NotFoundError(f"{exc} (add --create to add new people as you log)") from None
         text = str(ref).strip()
         kind = classify_identity(text)
         now = self.now()
@@ -528,8 +610,9 @@ class Ledger:
         with self._read() as conn:
             return enc_store.load_encounters(conn, ids)
 
-    def bulk_add_encounters(self, items: Iterable[EncounterInput], *,
-                            batch_size: int = 50_000) -> tuple[int, int]:
+    def bulk_add_encounters(
+        self, items: Iterable[EncounterInput], *, batch_size: int = 50_000
+    ) -> tuple[int, int]:
         """The fast path for imports: ``(inserted, skipped)``; one transaction for all.
 
         Participants must be person ids; ``(source, source_ref)`` already present
@@ -544,81 +627,154 @@ class Ledger:
                     for pid in item.participants:
                         if pid not in known or pid == me:
                             what = "me" if pid == me else f"unknown person id {pid}"
-                            raise ValidationError(f"encounter at {item.when.isoformat()} "
-                                                  f"names {what} as a participant")
+                            raise ValidationError(
+                                f"encounter at {item.when.isoformat()} "
+                                f"names {what} as a participant"
+                            )
                     yield item
 
-            return enc_store.bulk_insert(conn, checked(), now=self.now(),
-                                         batch_size=batch_size)
+            return enc_store.bulk_insert(conn, checked(), now=self.now(), batch_size=batch_size)
 
     # --- notes, favours, introductions, acquaintances -----------------------------------
 
-    def add_note(self, body: str, *, about: str | int | None = None,
-                 topics: Iterable[str] = (), when: dt.datetime | str | None = None,
-                 encounter_id: int | None = None) -> Note:
+    def add_note(
+        self,
+        body: str,
+        *,
+        about: str | int | None = None,
+        topics: Iterable[str] = (),
+        when: dt.datetime | str | None = None,
+        encounter_id: int | None = None,
+    ) -> Note:
         """Write down what I learned, optionally about or from a person."""
-        moment = self.now() if when is None else parse_datetime(when, what="date")
+        moment = self.now() if when is None else self._moment(when)
         with self._write() as conn:
             pid = None if about is None else people_store.resolve_person(conn, about)
             if encounter_id is not None and not enc_store.load_encounters(conn, [encounter_id]):
                 raise ValidationError(f"no encounter with id {encounter_id}")
-            return records.insert_note(conn, body, person_id=pid, topics=list(topics),
-                                       when=moment, encounter_id=encounter_id)
+            return records.insert_note(
+                conn,
+                body,
+                person_id=pid,
+                topics=list(topics),
+                when=moment,
+                encounter_id=encounter_id,
+            )
 
-    def add_favour(self, giver: str | int, receiver: str | int, what: str, *,
-                   kind: FavourKind | str = FavourKind.HELP,
-                   on: dt.date | str | None = None,
-                   status: FavourStatus | str = FavourStatus.DONE) -> Favour:
+    def add_favour(
+        self,
+        giver: str | int,
+        receiver: str | int,
+        what: str,
+        *,
+        kind: FavourKind | str = FavourKind.HELP,
+        on: dt.date | str | None = None,
+        status: FavourStatus | str = FavourStatus.DONE,
+    ) -> Favour:
         """A favour from ``giver`` to ``receiver`` (one of them is usually ``"me"``)."""
         fkind = parse_enum(FavourKind, kind, what="favour kind")
         fstatus = parse_enum(FavourStatus, status, what="favour status")
-        day = self.now().date() if on is None else parse_date(on)
+        day = self.now().date() if on is None else self._date(on, "date")
         self._not_future(day)
         with self._write() as conn:
             return records.insert_favour(
-                conn, giver_id=people_store.resolve_person(conn, giver),
-                receiver_id=people_store.resolve_person(conn, receiver), what=what,
-                kind=fkind, on=day, status=fstatus, now=self.now())
+                conn,
+                giver_id=people_store.resolve_person(conn, giver),
+                receiver_id=people_store.resolve_person(conn, receiver),
+                what=what,
+                kind=fkind,
+                on=day,
+                status=fstatus,
+                now=self.now(),
+            )
 
     def set_favour_status(self, favour_id: int, status: FavourStatus | str) -> Favour:
         with self._write() as conn:
             return records.set_favour_status(
-                conn, favour_id, parse_enum(FavourStatus, status, what="favour status"))
+                conn, favour_id, parse_enum(FavourStatus, status, what="favour status")
+            )
 
-    def add_introduction(self, a: str | int, b: str | int, *, broker: str | int = "me",
-                         reason: str | None = None, on: dt.date | str | None = None,
-                         outcome: IntroOutcome | str = IntroOutcome.PENDING) -> Introduction:
+    def add_introduction(
+        self,
+        a: str | int,
+        b: str | int,
+        *,
+        broker: str | int = "me",
+        reason: str | None = None,
+        on: dt.date | str | None = None,
+        outcome: IntroOutcome | str = IntroOutcome.PENDING,
+    ) -> Introduction:
         """An introduction of ``a`` and ``b`` by ``broker`` (me unless said otherwise)."""
         result = parse_enum(IntroOutcome, outcome, what="outcome")
-        day = self.now().date() if on is None else parse_date(on)
+        day = self.now().date() if on is None else self._date(on, "date")
         self._not_future(day)
         with self._write() as conn:
             return records.insert_intro(
-                conn, broker_id=people_store.resolve_person(conn, broker),
+                conn,
+                broker_id=people_store.resolve_person(conn, broker),
                 a_id=people_store.resolve_person(conn, a),
-                b_id=people_store.resolve_person(conn, b), on=day, reason=reason,
-                outcome=result, now=self.now())
+                b_id=people_store.resolve_person(conn, b),
+                on=day,
+                reason=reason,
+                outcome=result,
+                now=self.now(),
+            )
 
-    def set_introduction_outcome(self, intro_id: int,
-                                 outcome: IntroOutcome | str) -> Introduction:
+    def set_introduction_outcome(self, intro_id: int, outcome: IntroOutcome | str) -> Introduction:
         with self._write() as conn:
             return records.set_intro_outcome(
-                conn, intro_id, parse_enum(IntroOutcome, outcome, what="outcome"))
+                conn, intro_id, parse_enum(IntroOutcome, outcome, what="outcome")
+            )
 
-    def know(self, a: str | int, b: str | int, *, evidence: Evidence | str = Evidence.DECLARED,
-             strength: float | None = None,
-             on: dt.date | str | None = None) -> Acquaintance:
+    def know(
+        self,
+        a: str | int,
+        b: str | int,
+        *,
+        evidence: Evidence | str = Evidence.DECLARED,
+        strength: float | None = None,
+        on: dt.date | str | None = None,
+    ) -> Acquaintance:
         """Record that two of my contacts know each other."""
         kind = parse_enum(Evidence, evidence, what="evidence")
-        day = None if on is None else parse_date(on)
+        day = None if on is None else self._date(on, "date")
         with self._write() as conn:
             a_id = people_store.resolve_person(conn, a)
             b_id = people_store.resolve_person(conn, b)
             me = people_store.me_id(conn)
             if me in (a_id, b_id):
                 raise ValidationError("I know all my contacts; `know` is for two of them")
-            return records.upsert_acquaintance(conn, a_id, b_id, evidence=kind,
-                                               strength=strength, on=day)
+            return records.upsert_acquaintance(
+                conn, a_id, b_id, evidence=kind, strength=strength, on=day
+            )
+
+    def bulk_add_acquaintances(self, items: Iterable[AcquaintanceInput]) -> int:
+        """Many who-knows-whom facts in one transaction (ids, not names); returns how many.
+
+        Each item adds to an existing tie of the same evidence as :meth:`know` does:
+        counts add up, first and last seen widen, a given strength replaces the old.
+        """
+        with self._write() as conn:
+            known = set(conn.execute(select(people.c.id)).scalars())
+            me = people_store.me_id(conn)
+            done = 0
+            for item in items:
+                for pid in (item.a, item.b):
+                    if pid not in known or pid == me:
+                        what = "me" if pid == me else f"unknown person id {pid}"
+                        raise ValidationError(f"acquaintance {item.a}–{item.b} names {what}")
+                records.upsert_acquaintance(
+                    conn,
+                    item.a,
+                    item.b,
+                    evidence=parse_enum(Evidence, item.evidence, what="evidence"),
+                    strength=item.strength,
+                    count=item.count,
+                    first_seen=item.first_seen,
+                    last_seen=item.last_seen,
+                )
+                done += 1
+            return done
 
     def acquaintances(self, ref: str | int | None = None) -> list[Acquaintance]:
         with self._read() as conn:
@@ -631,38 +787,55 @@ class Ledger:
 
     # --- gatherings (the planner arrives with the gatherings engine) --------------------
 
-    def add_gathering(self, name: str, *, on: dt.date | str,
-                      kind: GatheringKind | str = GatheringKind.DINNER,
-                      venue: str | None = None, capacity: int | None = None,
-                      notes_text: str | None = None) -> Gathering:
+    def add_gathering(
+        self,
+        name: str,
+        *,
+        on: dt.date | str,
+        kind: GatheringKind | str = GatheringKind.DINNER,
+        venue: str | None = None,
+        capacity: int | None = None,
+        notes_text: str | None = None,
+    ) -> Gathering:
         gkind = parse_enum(GatheringKind, kind, what="gathering kind")
         with self._write() as conn:
-            return records.insert_gathering(conn, name=name, kind=gkind, on=parse_date(on),
-                                            venue=venue, capacity=capacity,
-                                            notes_text=notes_text, now=self.now())
+            return records.insert_gathering(
+                conn,
+                name=name,
+                kind=gkind,
+                on=self._date(on, "date"),
+                venue=venue,
+                capacity=capacity,
+                notes_text=notes_text,
+                now=self.now(),
+            )
 
     def gathering(self, gathering_id: int) -> Gathering:
         with self._read() as conn:
             return records.load_gathering(conn, gathering_id)
 
-    def set_attendance(self, gathering_id: int, ref: str | int,
-                       status: AttendanceStatus | str) -> Attendee:
+    def set_attendance(
+        self, gathering_id: int, ref: str | int, status: AttendanceStatus | str
+    ) -> Attendee:
         state = parse_enum(AttendanceStatus, status, what="attendance status")
         with self._write() as conn:
-            return records.set_attendance(conn, gathering_id,
-                                          people_store.resolve_person(conn, ref), state)
+            return records.set_attendance(
+                conn, gathering_id, people_store.resolve_person(conn, ref), state
+            )
 
     def attendees(self, gathering_id: int) -> list[Attendee]:
         with self._read() as conn:
             records.load_gathering(conn, gathering_id)
             return records.attendees(conn, gathering_id)
 
-    def seat(self, gathering_id: int, ref: str | int, *, round_no: int, table: int,
-             seat: int) -> Seat:
+    def seat(
+        self, gathering_id: int, ref: str | int, *, round_no: int, table: int, seat: int
+    ) -> Seat:
         with self._write() as conn:
             records.load_gathering(conn, gathering_id)
-            placed = Seat(gathering_id, round_no, table, seat,
-                          people_store.resolve_person(conn, ref))
+            placed = Seat(
+                gathering_id, round_no, table, seat, people_store.resolve_person(conn, ref)
+            )
             records.set_seat(conn, placed)
             return placed
 
@@ -670,15 +843,25 @@ class Ledger:
         with self._read() as conn:
             return records.seats(conn, gathering_id)
 
-    def add_follow_up(self, ref: str | int, *, due: dt.date | str, reason: str,
-                      gathering_id: int | None = None) -> FollowUp:
+    def add_follow_up(
+        self, ref: str | int, *, due: dt.date | str, reason: str, gathering_id: int | None = None
+    ) -> FollowUp:
         with self._write() as conn:
             if gathering_id is not None:
                 records.load_gathering(conn, gathering_id)
             return records.insert_follow_up(
-                conn, person_id=people_store.resolve_person(conn, ref),
-                due=parse_date(due, what="due date"), reason=reason,
-                gathering_id=gathering_id, now=self.now())
+                conn,
+                person_id=people_store.resolve_person(conn, ref),
+                due=self._date(due, "due date"),
+                reason=reason,
+                gathering_id=gathering_id,
+                now=self.now(),
+            )
+
+    def complete_follow_up(self, follow_up_id: int, *, done: bool = True) -> FollowUp:
+        """Mark a follow-up done (or, with ``done=False``, open again)."""
+        with self._write() as conn:
+            return records.complete_follow_up(conn, follow_up_id, done=done)
 
     # --- merge and forget ---------------------------------------------------------------
 

@@ -141,17 +141,24 @@ def normalise_label(value: str) -> str:
     return text
 
 
-def parse_date(value: str | dt.date, *, what: str = "date") -> dt.date:
-    """An ISO date (``2026-11-20``), ``today`` or ``yesterday``."""
+def parse_date(
+    value: str | dt.date, *, what: str = "date", today: dt.date | None = None
+) -> dt.date:
+    """An ISO date (``2026-11-20``), ``today`` or ``yesterday``.
+
+    ``today`` is the caller's notion of the current date (the ledger's clock);
+    without it the machine's date is used.
+    """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     text = value.strip().lower()
+    current = today if today is not None else dt.date.today()
     if text == "today":
-        return dt.date.today()
+        return current
     if text == "yesterday":
-        return dt.date.today() - dt.timedelta(days=1)
+        return current - dt.timedelta(days=1)
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -161,7 +168,11 @@ def parse_date(value: str | dt.date, *, what: str = "date") -> dt.date:
 
 
 def parse_datetime(
-    value: str | dt.datetime | dt.date, *, tz: dt.tzinfo | None = None, what: str = "date"
+    value: str | dt.datetime | dt.date,
+    *,
+    tz: dt.tzinfo | None = None,
+    what: str = "date",
+    now: dt.datetime | None = None,
 ) -> dt.datetime:
     """A timezone-aware datetime from ISO text, a date or a datetime.
 
@@ -177,9 +188,10 @@ def parse_datetime(
     else:
         text = value.strip()
         if text.lower() in ("now",):
-            return dt.datetime.now(dt.UTC)
+            return now if now is not None else dt.datetime.now(dt.UTC)
         if text.lower() in ("today", "yesterday") or len(text) <= 10:
-            day = parse_date(text, what=what)
+            today = now.astimezone(zone).date() if now is not None else None
+            day = parse_date(text, what=what, today=today)
             moment = dt.datetime.combine(day, dt.time(12, 0))
         else:
             try:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
 from dunbar import (
     Acquaintance,
+    AcquaintanceInput,
     AttendanceStatus,
     Attendee,
     Evidence,
@@ -277,3 +279,75 @@ def test_gathering_refusals(ledger: Ledger, trio: tuple[int, int, int]) -> None:
     with pytest.raises(ValidationError, match="bad due date"):
         ledger.add_follow_up(trio[0], due="soon", reason="x")
     assert ledger.profile(trio[0]).follow_ups == []
+
+
+def test_bulk_acquaintances_add_up_like_know(
+    ledger: Ledger, trio: tuple[int, int, int], table_rows: Any
+) -> None:
+    ana, bo, cy = trio
+    day = dt.date(2025, 3, 1)
+    added = ledger.bulk_add_acquaintances(
+        [
+            AcquaintanceInput(
+                bo,
+                ana,
+                evidence=Evidence.EMAIL_CC,
+                count=3,
+                first_seen=day,
+                last_seen=day + dt.timedelta(days=10),
+            ),
+            AcquaintanceInput(
+                ana,
+                bo,
+                evidence=Evidence.EMAIL_CC,
+                count=2,
+                first_seen=day - dt.timedelta(days=5),
+                last_seen=day,
+            ),
+            AcquaintanceInput(ana, cy, evidence=Evidence.SHARED_ENCOUNTER, strength=0.4),
+        ]
+    )
+    assert added == 3
+    ties = {(a.person_a_id, a.person_b_id, a.evidence): a for a in ledger.acquaintances()}
+    cc = ties[(ana, bo, Evidence.EMAIL_CC)]
+    # Counts add (3 + 2); the window widens to the earliest first and latest last.
+    assert cc.count == 5
+    assert cc.first_seen == day - dt.timedelta(days=5)
+    assert cc.last_seen == day + dt.timedelta(days=10)
+    assert ties[(ana, cy, Evidence.SHARED_ENCOUNTER)].strength == 0.4
+
+    before = table_rows(ledger)
+    with pytest.raises(ValidationError, match="unknown person id 999"):
+        ledger.bulk_add_acquaintances(
+            [AcquaintanceInput(ana, cy, count=1), AcquaintanceInput(ana, 999)]
+        )
+    with pytest.raises(ValidationError, match="names me"):
+        ledger.bulk_add_acquaintances([AcquaintanceInput(ana, ledger.me().id)])
+    with pytest.raises(ValidationError, match="first seen is after last seen"):
+        ledger.bulk_add_acquaintances(
+            [AcquaintanceInput(ana, bo, first_seen=day, last_seen=day - dt.timedelta(days=1))]
+        )
+    assert table_rows(ledger) == before  # all or nothing
+
+
+def test_follow_up_can_be_completed_and_reopened(
+    ledger: Ledger, trio: tuple[int, int, int]
+) -> None:
+    ana, _bo, _cy = trio
+    follow_up = ledger.add_follow_up(ana, due="2026-11-24", reason="send the paper")
+    assert follow_up.done is False
+    assert ledger.complete_follow_up(follow_up.id).done is True
+    assert ledger.profile(ana).follow_ups[0].done is True
+    assert ledger.complete_follow_up(follow_up.id, done=False).done is False
+    with pytest.raises(NotFoundError):
+        ledger.complete_follow_up(12345)
+
+
+def test_today_follows_the_ledger_clock(ledger: Ledger, trio: tuple[int, int, int]) -> None:
+    # The fixture's clock says 2026-11-22, whatever the machine's date is.
+    ana, bo, _cy = trio
+    favour = ledger.add_favour("me", ana, "lent a book", on="yesterday")
+    assert favour.on == dt.date(2026, 11, 21)
+    encounter = ledger.log("Coffee", with_=[bo], when="today")
+    assert encounter.when.date() == dt.date(2026, 11, 22)
+    assert [p.name for p in ledger.people(not_seen_since="today")] == ["Ana Silva", "Cy Diaz"]

@@ -19,8 +19,26 @@ if TYPE_CHECKING:
 __all__ = ["JsonOption", "add_app", "app", "confirm", "open_ledger", "settings"]
 
 # The order of `dunbar --help`: from starting out, to daily use, to the whole ledger.
-ORDER = ("init", "add", "edit", "show", "people", "log", "note", "favor", "intro", "know",
-         "search", "merge", "forget", "export", "backup", "restore", "migrate", "demo")
+ORDER = (
+    "init",
+    "add",
+    "edit",
+    "show",
+    "people",
+    "log",
+    "note",
+    "favor",
+    "intro",
+    "know",
+    "search",
+    "merge",
+    "forget",
+    "export",
+    "backup",
+    "restore",
+    "migrate",
+    "demo",
+)
 
 
 class OrderedGroup(TyperGroup):
@@ -33,8 +51,7 @@ class OrderedGroup(TyperGroup):
 app = typer.Typer(
     name="dunbar",
     cls=OrderedGroup,
-    help="Relationship-first networking: keep a ledger of real relationships and keep "
-    "them alive.",
+    help="Relationship-first networking: keep a ledger of real relationships and keep them alive.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

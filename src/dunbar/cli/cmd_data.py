@@ -66,8 +66,7 @@ def search(
 def export(
     ctx: typer.Context,
     format_: Annotated[str, typer.Option("--format", "-f", help="json")] = "json",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="File (default stdout).")
-                   ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File (default stdout).")] = None,
 ) -> None:
     """Export everything in the ledger."""
     if format_.lower() != "json":
@@ -128,8 +127,9 @@ def migrate(ctx: typer.Context, as_json: JsonOption = False) -> None:
 def demo(
     ctx: typer.Context,
     seed: Annotated[int, typer.Option(help="Same seed, same ledger.")] = 7,
-    path: Annotated[Path | None, typer.Option(help="Where to build it (default: a temporary "
-                                              "directory).")] = None,
+    path: Annotated[
+        Path | None, typer.Option(help="Where to build it (default: a temporary directory).")
+    ] = None,
 ) -> None:
     """Build a demo ledger from real workplace contact data, and show it."""
     import tempfile
@@ -149,9 +149,14 @@ def demo(
     if target.exists():
         raise ValidationError(f"{target} exists; the demo builds a new ledger")
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    with Progress(TextColumn("Building the demo ledger"), BarColumn(),
-                  MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console(), transient=True) as bar:
+    with Progress(
+        TextColumn("Building the demo ledger"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console(),
+        transient=True,
+    ) as bar:
         task = bar.add_task("demo", total=None)
 
         def progress(done: int, total: int) -> None:
@@ -163,7 +168,9 @@ def demo(
         f"Demo ledger for {summary.me_name}: {summary.people} people, "
         f"{summary.encounters:,} encounters, {summary.acquaintances:,} who-knows-whom ties, "
         f"{summary.notes} notes, {summary.favours} favours, {summary.introductions} "
-        f"introductions (built in {summary.seconds:.1f} s).", markup=False)
+        f"introductions (built in {summary.seconds:.1f} s).",
+        markup=False,
+    )
     with Ledger.open(target) as ledger:
         everyone = ledger.people()
         most_seen = sorted(everyone, key=lambda p: (-p.encounters, p.name))[:8]
@@ -174,9 +181,15 @@ def demo(
     _show_demo(most_seen, dormant, top, topic, hits, now, target)
 
 
-def _show_demo(most_seen: list[PersonSummary], dormant: list[PersonSummary],
-               top: Profile | None, topic: str | None, hits: list[SearchHit],
-               now: dt.datetime, target: Path) -> None:
+def _show_demo(
+    most_seen: list[PersonSummary],
+    dormant: list[PersonSummary],
+    top: Profile | None,
+    topic: str | None,
+    hits: list[SearchHit],
+    now: dt.datetime,
+    target: Path,
+) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -188,20 +201,27 @@ def _show_demo(most_seen: list[PersonSummary], dormant: list[PersonSummary],
     for col in ("name", "organisation", "last seen", "encounters"):
         table.add_column(col)
     for p in most_seen:
-        table.add_row(Text(p.name), Text(p.organisation or ""), ago(p.last_seen, now),
-                      str(p.encounters))
+        table.add_row(
+            Text(p.name), Text(p.organisation or ""), ago(p.last_seen, now), str(p.encounters)
+        )
     out.print(table)
     if top is not None:
-        out.print(f"\n$ dunbar show \"{top.person.name}\"", markup=False)
+        out.print(f'\n$ dunbar show "{top.person.name}"', markup=False)
         render_profile(top, now, 6)
-    out.print(f"\nDormant ties (no contact for over three years): {len(dormant)}, e.g. "
-              + ", ".join(p.name for p in dormant[:4]), markup=False)
+    out.print(
+        f"\nDormant ties (no contact for over three years): {len(dormant)}, e.g. "
+        + ", ".join(p.name for p in dormant[:4]),
+        markup=False,
+    )
     if topic:
-        out.print(f"\n$ dunbar search \"{topic}\"", markup=False)
+        out.print(f'\n$ dunbar search "{topic}"', markup=False)
         for hit in hits:
             who = ", ".join(name for _pid, name in hit.people)
             out.print(Text(f"  {hit.kind:<9} {who}: ") + Text(hit.text[:100]))
-    out.print(f"\nExplore it yourself:\n  dunbar --db {target} people\n"
-              f"  dunbar --db {target} show me\n"
-              f"  dunbar --db {target} people --not-seen-since "
-              f"{(now - dt.timedelta(days=365)).date()}", markup=False)
+    out.print(
+        f"\nExplore it yourself:\n  dunbar --db {target} people\n"
+        f"  dunbar --db {target} show me\n"
+        f"  dunbar --db {target} people --not-seen-since "
+        f"{(now - dt.timedelta(days=365)).date()}",
+        markup=False,
+    )

@@ -34,12 +34,14 @@ def add_person(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Full name.")],
     email: Many = None,
-    phone: Annotated[list[str] | None, typer.Option(help="With country code, or use --region.")
-                     ] = None,
+    phone: Annotated[
+        list[str] | None, typer.Option(help="With country code, or use --region.")
+    ] = None,
     url: Many = None,
     handle: Many = None,
-    region: Annotated[str | None, typer.Option(help="Country for phones without +code (GB).")
-                      ] = None,
+    region: Annotated[
+        str | None, typer.Option(help="Country for phones without +code (GB).")
+    ] = None,
     org: Annotated[str | None, typer.Option("--org", help="Organisation.")] = None,
     title: Annotated[str | None, typer.Option()] = None,
     location: Annotated[str | None, typer.Option()] = None,
@@ -50,8 +52,9 @@ def add_person(
     how_met: Annotated[str | None, typer.Option(help="How we met.")] = None,
     where_met: Annotated[str | None, typer.Option(help="Where we met.")] = None,
     first_known: Annotated[str | None, typer.Option(help="Known since (YYYY-MM-DD).")] = None,
-    closeness: Annotated[int | None, typer.Option(help="Declared closeness, 1 (distant) "
-                                                  "to 7 (closest).")] = None,
+    closeness: Annotated[
+        int | None, typer.Option(help="Declared closeness, 1 (distant) to 7 (closest).")
+    ] = None,
     kin: Annotated[bool, typer.Option("--kin", help="Family.")] = False,
     birthday: Annotated[str | None, typer.Option(help="YYYY-MM-DD or --MM-DD.")] = None,
     field: Annotated[list[str] | None, typer.Option(help="Custom field KEY=VALUE.")] = None,
@@ -60,11 +63,26 @@ def add_person(
     """Add a person to the ledger."""
     with open_ledger(ctx) as ledger:
         person = ledger.add_person(
-            name, emails=email or [], phones=phone or [], urls=url or [],
-            handles=handle or [], region=region, organisation=org, title=title,
-            location=location, tags=tag or [], topics=topic or [], offers=offer or [],
-            needs=need or [], how_met=how_met, where_met=where_met, first_known=first_known,
-            closeness=closeness, kin=kin, birthday=birthday, custom=_fields(field),
+            name,
+            emails=email or [],
+            phones=phone or [],
+            urls=url or [],
+            handles=handle or [],
+            region=region,
+            organisation=org,
+            title=title,
+            location=location,
+            tags=tag or [],
+            topics=topic or [],
+            offers=offer or [],
+            needs=need or [],
+            how_met=how_met,
+            where_met=where_met,
+            first_known=first_known,
+            closeness=closeness,
+            kin=kin,
+            birthday=birthday,
+            custom=_fields(field),
         )
     if as_json:
         emit_json(person)
@@ -120,10 +138,12 @@ def edit(
     remove_offer: Many = None,
     add_need: Many = None,
     remove_need: Many = None,
-    field: Annotated[list[str] | None, typer.Option(help="Custom field KEY=VALUE "
-                                                    "(empty VALUE removes it).")] = None,
-    clear: Annotated[list[str] | None, typer.Option(help="Empty a field, e.g. --clear title."
-                                                    )] = None,
+    field: Annotated[
+        list[str] | None, typer.Option(help="Custom field KEY=VALUE (empty VALUE removes it).")
+    ] = None,
+    clear: Annotated[
+        list[str] | None, typer.Option(help="Empty a field, e.g. --clear title.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Change what the ledger knows about a person."""
@@ -141,23 +161,45 @@ def edit(
                     current.pop(key, None)
             custom = current
         fields = PersonFields(
-            name=name, organisation=org, title=title, location=location, how_met=how_met,
+            name=name,
+            organisation=org,
+            title=title,
+            location=location,
+            how_met=how_met,
             where_met=where_met,
             first_known=parse_date(first_known, what="first known date") if first_known else None,
-            closeness=closeness, is_kin=kin, birthday=birthday, custom=custom,
+            closeness=closeness,
+            is_kin=kin,
+            birthday=birthday,
+            custom=custom,
         )
         updated = ledger.edit_person(
-            person, fields,
-            add={IdentityKind.EMAIL: add_email or [], IdentityKind.PHONE: add_phone or [],
-                 IdentityKind.URL: add_url or [], IdentityKind.HANDLE: add_handle or []},
-            remove={IdentityKind.EMAIL: remove_email or [],
-                    IdentityKind.PHONE: remove_phone or [],
-                    IdentityKind.URL: remove_url or [],
-                    IdentityKind.HANDLE: remove_handle or []},
-            labels={LabelKind.TAG: add_tag or [], LabelKind.TOPIC: add_topic or [],
-                    LabelKind.OFFER: add_offer or [], LabelKind.NEED: add_need or []},
-            unlabel={LabelKind.TAG: remove_tag or [], LabelKind.TOPIC: remove_topic or [],
-                     LabelKind.OFFER: remove_offer or [], LabelKind.NEED: remove_need or []},
+            person,
+            fields,
+            add={
+                IdentityKind.EMAIL: add_email or [],
+                IdentityKind.PHONE: add_phone or [],
+                IdentityKind.URL: add_url or [],
+                IdentityKind.HANDLE: add_handle or [],
+            },
+            remove={
+                IdentityKind.EMAIL: remove_email or [],
+                IdentityKind.PHONE: remove_phone or [],
+                IdentityKind.URL: remove_url or [],
+                IdentityKind.HANDLE: remove_handle or [],
+            },
+            labels={
+                LabelKind.TAG: add_tag or [],
+                LabelKind.TOPIC: add_topic or [],
+                LabelKind.OFFER: add_offer or [],
+                LabelKind.NEED: add_need or [],
+            },
+            unlabel={
+                LabelKind.TAG: remove_tag or [],
+                LabelKind.TOPIC: remove_topic or [],
+                LabelKind.OFFER: remove_offer or [],
+                LabelKind.NEED: remove_need or [],
+            },
             clear=[c.replace("-", "_") for c in clear or []],
             region=region,
         )
@@ -188,15 +230,20 @@ def _profile_lines(p: Person) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     work = " at ".join(x for x in (p.title, p.organisation) if x)
     for label, value in (
-        ("work", work), ("location", p.location), ("emails", ", ".join(p.emails)),
+        ("work", work),
+        ("location", p.location),
+        ("emails", ", ".join(p.emails)),
         ("phones", ", ".join(p.phones)),
         ("web", ", ".join(i.value for i in p.identities if i.kind.value in ("url", "handle"))),
-        ("tags", ", ".join(p.tags)), ("topics", ", ".join(p.topics)),
-        ("offers", ", ".join(p.offers)), ("needs", ", ".join(p.needs)),
+        ("tags", ", ".join(p.tags)),
+        ("topics", ", ".join(p.topics)),
+        ("offers", ", ".join(p.offers)),
+        ("needs", ", ".join(p.needs)),
         ("how we met", " · ".join(x for x in (p.how_met, p.where_met) if x)),
         ("known since", fmt_date(p.first_known)),
         ("closeness", f"{p.closeness}/7" if p.closeness else ""),
-        ("kin", "yes" if p.is_kin else ""), ("birthday", p.birthday or ""),
+        ("kin", "yes" if p.is_kin else ""),
+        ("birthday", p.birthday or ""),
     ):
         if value:
             rows.append((label, value))
@@ -224,25 +271,41 @@ def render_profile(profile: Profile, now: dt.datetime, limit: int) -> None:
         for e in profile.encounters[:limit]:
             people = [names.get(i, f"#{i}") for i in e.participants if i != p.id]
             others = ", ".join(people[:2]) + (f" +{len(people) - 2}" if len(people) > 2 else "")
-            table.add_row(fmt_when(e.when), e.channel.value.replace("_", "-"),
-                          e.initiative.value, "" if e.minutes is None else str(e.minutes),
-                          Text(others), Text(e.title or ""))
+            table.add_row(
+                fmt_when(e.when),
+                e.channel.value.replace("_", "-"),
+                e.initiative.value,
+                "" if e.minutes is None else str(e.minutes),
+                Text(others),
+                Text(e.title or ""),
+            )
         out.print(table)
     for note in profile.notes:
         topics = f"  [{', '.join(note.topics)}]" if note.topics else ""
         out.print(Text(f"  note {fmt_when(note.written_at)}: {note.body}{topics}"))
     for f in profile.favours:
-        out.print(Text(f"  favour #{f.id} {f.on}: {names.get(f.giver_id)} → "
-                       f"{names.get(f.receiver_id)}: {f.what} ({f.kind.value}, {f.status.value})"))
+        out.print(
+            Text(
+                f"  favour #{f.id} {f.on}: {names.get(f.giver_id)} → "
+                f"{names.get(f.receiver_id)}: {f.what} ({f.kind.value}, {f.status.value})"
+            )
+        )
     for i in profile.introductions:
-        out.print(Text(f"  intro #{i.id} {i.on}: {names.get(i.broker_id)} introduced "
-                       f"{names.get(i.person_a_id)} and {names.get(i.person_b_id)} "
-                       f"({i.outcome.value})" + (f": {i.reason}" if i.reason else "")))
-    knows = sorted({names.get(a.person_b_id if a.person_a_id == p.id else a.person_a_id, "?")
-                    for a in profile.acquaintances})
+        out.print(
+            Text(
+                f"  intro #{i.id} {i.on}: {names.get(i.broker_id)} introduced "
+                f"{names.get(i.person_a_id)} and {names.get(i.person_b_id)} "
+                f"({i.outcome.value})" + (f": {i.reason}" if i.reason else "")
+            )
+        )
+    knows = sorted(
+        {
+            names.get(a.person_b_id if a.person_a_id == p.id else a.person_a_id, "?")
+            for a in profile.acquaintances
+        }
+    )
     if knows:
-        shown = ", ".join(knows[:15]) + (f" and {len(knows) - 15} more" if len(knows) > 15
-                                         else "")
+        shown = ", ".join(knows[:15]) + (f" and {len(knows) - 15} more" if len(knows) > 15 else "")
         out.print(Text(f"  knows: {shown}"))
     for fu in profile.follow_ups:
         state = "done" if fu.done else f"due {fu.due}"
@@ -252,13 +315,14 @@ def render_profile(profile: Profile, now: dt.datetime, limit: int) -> None:
 @app.command("people")
 def people_cmd(
     ctx: typer.Context,
-    text: Annotated[str | None, typer.Argument(help="Match names, emails, organisations.")
-                    ] = None,
+    text: Annotated[str | None, typer.Argument(help="Match names, emails, organisations.")] = None,
     tag: Many = None,
     org: Annotated[str | None, typer.Option("--org")] = None,
     topic: Many = None,
-    not_seen_since: Annotated[str | None, typer.Option(
-        help="Only people not met since this date (YYYY-MM-DD), never-met included.")] = None,
+    not_seen_since: Annotated[
+        str | None,
+        typer.Option(help="Only people not met since this date (YYYY-MM-DD), never-met included."),
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
     offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
     include_me: Annotated[bool, typer.Option("--include-me")] = False,
@@ -266,9 +330,16 @@ def people_cmd(
 ) -> None:
     """List and search people."""
     with open_ledger(ctx) as ledger:
-        rows = ledger.people(text, tags=tag or [], organisation=org, topics=topic or [],
-                             not_seen_since=not_seen_since, limit=limit, offset=offset,
-                             include_me=include_me)
+        rows = ledger.people(
+            text,
+            tags=tag or [],
+            organisation=org,
+            topics=topic or [],
+            not_seen_since=not_seen_since,
+            limit=limit,
+            offset=offset,
+            include_me=include_me,
+        )
         now = ledger.now()
     if as_json:
         emit_json(rows)
@@ -280,8 +351,15 @@ def people_cmd(
     for col in ("id", "name", "organisation", "email", "tags", "last seen", "n"):
         table.add_column(col, justify="right" if col in ("id", "n") else "left")
     for r in rows:
-        table.add_row(str(r.id), Text(r.name), Text(r.organisation or ""), Text(r.email or ""),
-                      Text(", ".join(r.tags)), ago(r.last_seen, now), str(r.encounters))
+        table.add_row(
+            str(r.id),
+            Text(r.name),
+            Text(r.organisation or ""),
+            Text(r.email or ""),
+            Text(", ".join(r.tags)),
+            ago(r.last_seen, now),
+            str(r.encounters),
+        )
     console().print(table)
     console().print(f"{len(rows)} {'person' if len(rows) == 1 else 'people'}")
 
@@ -304,8 +382,7 @@ def merge(
     if as_json:
         emit_json(merged)
     else:
-        console().print(f"Merged #{b.id} {b.name} into #{merged.id} {merged.name}",
-                        markup=False)
+        console().print(f"Merged #{b.id} {b.name} into #{merged.id} {merged.name}", markup=False)
 
 
 @app.command()
@@ -318,8 +395,10 @@ def forget(
     """Erase a person and every trace of them. This cannot be undone."""
     with open_ledger(ctx) as ledger:
         target = ledger.person(person)
-        confirm(f"Erase #{target.id} {target.name} and every trace of them? "
-                "This cannot be undone.", yes=yes)
+        confirm(
+            f"Erase #{target.id} {target.name} and every trace of them? This cannot be undone.",
+            yes=yes,
+        )
         report = ledger.forget(target.id)
     if as_json:
         emit_json(report)
@@ -329,7 +408,8 @@ def forget(
     console().print(
         f"Forgot {report.name}: {report.encounters_deleted} encounters deleted, "
         f"{report.encounters_kept} shared encounters kept without them, "
-        f"{report.texts_redacted} texts redacted" + (f", {detail}" if detail else "")
+        f"{report.texts_redacted} texts redacted"
+        + (f", {detail}" if detail else "")
         + ". Older backups still contain them.",
         markup=False,
     )

@@ -16,8 +16,9 @@ def _initiative(they: bool, i_did: bool, mutual: bool, explicit: str | None) -> 
     if explicit:
         chosen.append(explicit)
     if len(chosen) > 1:
-        raise ValidationError("say who took the initiative once "
-                              "(--they-reached-out, --i-reached-out or --mutual)")
+        raise ValidationError(
+            "say who took the initiative once (--they-reached-out, --i-reached-out or --mutual)"
+        )
     return chosen[0] if chosen else "unknown"
 
 
@@ -25,46 +26,61 @@ def _initiative(they: bool, i_did: bool, mutual: bool, explicit: str | None) -> 
 def log(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help='What happened, e.g. "Coffee at Blue Bottle".')],
-    with_: Annotated[list[str], typer.Option("--with", "-w",
-                                             help="Who was there (repeat for several).")],
-    channel: Annotated[str, typer.Option(
-        help="in-person, video, call, event, message, email or reaction.")] = "in-person",
-    on: Annotated[str | None, typer.Option(
-        help="When: YYYY-MM-DD, YYYY-MM-DDTHH:MM (local time) or with an offset. "
-        "Default: now.")] = None,
+    with_: Annotated[
+        list[str], typer.Option("--with", "-w", help="Who was there (repeat for several).")
+    ],
+    channel: Annotated[
+        str, typer.Option(help="in-person, video, call, event, message, email or reaction.")
+    ] = "in-person",
+    on: Annotated[
+        str | None,
+        typer.Option(
+            help="When: YYYY-MM-DD, YYYY-MM-DDTHH:MM (local time) or with an offset. Default: now."
+        ),
+    ] = None,
     minutes: Annotated[int | None, typer.Option(help="How long, in minutes.")] = None,
     they_reached_out: Annotated[bool, typer.Option("--they-reached-out")] = False,
     i_reached_out: Annotated[bool, typer.Option("--i-reached-out")] = False,
     mutual: Annotated[bool, typer.Option("--mutual")] = False,
     initiative: Annotated[str | None, typer.Option(help="out, in, mutual or unknown.")] = None,
     note: Annotated[str | None, typer.Option(help="Notes about the encounter.")] = None,
-    create: Annotated[bool, typer.Option("--create",
-                                         help="Add people who are not in the ledger yet.")
-                      ] = False,
+    create: Annotated[
+        bool, typer.Option("--create", help="Add people who are not in the ledger yet.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Log an encounter: a meeting, call, message or event with one or more people."""
     who = _initiative(they_reached_out, i_reached_out, mutual, initiative)
     with open_ledger(ctx) as ledger:
-        encounter = ledger.log(title, with_=with_, when=on, channel=channel, initiative=who,
-                               minutes=minutes, notes_text=note, create=create)
+        encounter = ledger.log(
+            title,
+            with_=with_,
+            when=on,
+            channel=channel,
+            initiative=who,
+            minutes=minutes,
+            notes_text=note,
+            create=create,
+        )
         names = [ledger.person(pid).name for pid in encounter.participants]
     if as_json:
         emit_json(encounter)
     else:
         console().print(
             f"Logged #{encounter.id} {encounter.channel.value.replace('_', '-')} "
-            f"{fmt_when(encounter.when)} with {', '.join(names)}", markup=False)
+            f"{fmt_when(encounter.when)} with {', '.join(names)}",
+            markup=False,
+        )
 
 
 @app.command()
 def note(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help="What you learned.")],
-    about: Annotated[str | None, typer.Option("--about", "-a",
-                                              help="The person it is about or from.")] = None,
-    topic: Annotated[list[str] | None, typer.Option(help="Topic (repeat for several).")
-                     ] = None,
+    about: Annotated[
+        str | None, typer.Option("--about", "-a", help="The person it is about or from.")
+    ] = None,
+    topic: Annotated[list[str] | None, typer.Option(help="Topic (repeat for several).")] = None,
     on: Annotated[str | None, typer.Option(help="When you learned it (default now).")] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -80,39 +96,42 @@ def note(
 @app.command()
 def favor(
     ctx: typer.Context,
-    what: Annotated[str | None, typer.Argument(help="The favour, e.g. 'reviewed the deck'.")
-                    ] = None,
-    to: Annotated[str | None, typer.Option("--to", help="Who received it (default me).")
-                  ] = None,
-    from_: Annotated[str | None, typer.Option("--from", help="Who gave it (default me).")
-                     ] = None,
-    kind: Annotated[str, typer.Option(help="advice, intro, referral, help or other.")
-                    ] = "help",
+    what: Annotated[
+        str | None, typer.Argument(help="The favour, e.g. 'reviewed the deck'.")
+    ] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Who received it (default me).")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="Who gave it (default me).")] = None,
+    kind: Annotated[str, typer.Option(help="advice, intro, referral, help or other.")] = "help",
     status: Annotated[str, typer.Option(help="asked, promised or done.")] = "done",
     on: Annotated[str | None, typer.Option(help="Date (default today).")] = None,
-    update: Annotated[int | None, typer.Option("--id", help="Change the status of favour ID.")
-                      ] = None,
+    update: Annotated[
+        int | None, typer.Option("--id", help="Change the status of favour ID.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Record a favour given or received (--to Ana: I helped Ana; --from Ana: Ana helped me)."""
     with open_ledger(ctx) as ledger:
         if update is not None:
             if what or to or from_:
-                raise ValidationError("--id changes a favour's status only; "
-                                      "give just --id and --status")
+                raise ValidationError(
+                    "--id changes a favour's status only; give just --id and --status"
+                )
             favour = ledger.set_favour_status(update, status)
         else:
             if not what:
                 raise ValidationError("say what the favour was")
             if to is None and from_ is None:
                 raise ValidationError("say who it was for (--to) or from (--from)")
-            favour = ledger.add_favour(from_ or "me", to or "me", what, kind=kind, on=on,
-                                       status=status)
+            favour = ledger.add_favour(
+                from_ or "me", to or "me", what, kind=kind, on=on, status=status
+            )
     if as_json:
         emit_json(favour)
     else:
-        console().print(f"Favour #{favour.id}: {favour.what} ({favour.kind.value}, "
-                        f"{favour.status.value})", markup=False)
+        console().print(
+            f"Favour #{favour.id}: {favour.what} ({favour.kind.value}, {favour.status.value})",
+            markup=False,
+        )
 
 
 @app.command()
@@ -123,10 +142,10 @@ def intro(
     by: Annotated[str, typer.Option("--by", help="Who made the introduction.")] = "me",
     reason: Annotated[str | None, typer.Option(help="Why they should meet.")] = None,
     on: Annotated[str | None, typer.Option(help="Date (default today).")] = None,
-    outcome: Annotated[str, typer.Option(
-        help="pending, met, worked-together or nothing.")] = "pending",
-    update: Annotated[int | None, typer.Option("--id", help="Set the outcome of intro ID.")
-                      ] = None,
+    outcome: Annotated[
+        str, typer.Option(help="pending, met, worked-together or nothing.")
+    ] = "pending",
+    update: Annotated[int | None, typer.Option("--id", help="Set the outcome of intro ID.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Record an introduction you (or someone) brokered, and later its outcome."""
@@ -138,16 +157,20 @@ def intro(
         else:
             if not a or not b:
                 raise ValidationError("name the two people introduced")
-            made = ledger.add_introduction(a, b, broker=by, reason=reason, on=on,
-                                           outcome=outcome)
-        names = {pid: ledger.person(pid).name
-                 for pid in (made.broker_id, made.person_a_id, made.person_b_id)}
+            made = ledger.add_introduction(a, b, broker=by, reason=reason, on=on, outcome=outcome)
+        names = {
+            pid: ledger.person(pid).name
+            for pid in (made.broker_id, made.person_a_id, made.person_b_id)
+        }
     if as_json:
         emit_json(made)
     else:
-        console().print(f"Introduction #{made.id}: {names[made.broker_id]} introduced "
-                        f"{names[made.person_a_id]} and {names[made.person_b_id]} "
-                        f"({made.outcome.value})", markup=False)
+        console().print(
+            f"Introduction #{made.id}: {names[made.broker_id]} introduced "
+            f"{names[made.person_a_id]} and {names[made.person_b_id]} "
+            f"({made.outcome.value})",
+            markup=False,
+        )
 
 
 @app.command()

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dunbar.demo.plan import DemoPlan, EncounterPlan, plan_demo
 from dunbar.demo.world import ORGANISATIONS
-from dunbar.ledger import EncounterInput, Ledger, PersonFields
+from dunbar.ledger import AcquaintanceInput, EncounterInput, Ledger, PersonFields
 from dunbar.model import IdentityKind, LabelKind
 from dunbar.store.engine import resolve_url, sqlite_path
 
@@ -88,10 +87,7 @@ def build_demo(
     path = sqlite_path(resolve_url(target))
     fresh = path is not None and not path.exists()
     try:
-        with (
-            Ledger.init(target, me=plan.people[plan.me].name, clock=lambda: now) as ledger,
-            _idle_connection(ledger),
-        ):
+        with Ledger.init(target, me=plan.people[plan.me].name, clock=lambda: now) as ledger:
             summary = populate(ledger, plan, progress=progress)
     except BaseException:
         if fresh and path is not None:  # no half-built demo left behind
@@ -99,24 +95,6 @@ def build_demo(
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         raise
     return replace(summary, seconds=round(time.perf_counter() - started, 3))
-
-
-@contextmanager
-def _idle_connection(ledger: Ledger) -> Iterator[None]:
-    """Hold one idle connection open while building (SQLite only), to save time.
-
-    The ledger opens a connection per call, and SQLite checkpoints and removes
-    the WAL whenever its last connection closes: a few milliseconds for each of
-    the thousands of calls the demo makes. An idle connection, outside any
-    transaction, keeps the WAL in place and locks nothing.
-    """
-    if ledger.backend != "sqlite":
-        yield
-        return
-    with ledger.engine.connect() as idle:
-        idle.exec_driver_sql("SELECT 1").all()
-        idle.rollback()
-        yield
 
 
 def populate(ledger: Ledger, plan: DemoPlan, *, progress: Progress | None = None) -> DemoSummary:
@@ -205,9 +183,19 @@ def populate(ledger: Ledger, plan: DemoPlan, *, progress: Progress | None = None
     )
     ticker.tick()
 
-    for acq in plan.acquaintances:
-        ledger.know(ids[acq.a], ids[acq.b], evidence=acq.evidence, strength=acq.strength, on=acq.on)
-        ticker.tick()
+    def ties() -> Iterator[AcquaintanceInput]:
+        for acq in plan.acquaintances:
+            ticker.tick()
+            yield AcquaintanceInput(
+                ids[acq.a],
+                ids[acq.b],
+                evidence=acq.evidence,
+                strength=acq.strength,
+                first_seen=acq.on,
+                last_seen=acq.on,
+            )
+
+    ledger.bulk_add_acquaintances(ties())
 
     refs: dict[str, int] = {}
     for key in sorted({n.about for n in plan.notes if n.encounter_ref and n.about}):

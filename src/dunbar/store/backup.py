@@ -135,8 +135,9 @@ def _opened_backup(path: Path) -> Iterator[Engine]:
                         upgrade(conn)
             except (sqlite3.DatabaseError, DBAPIError) as exc:
                 reason = getattr(exc, "orig", None) or exc
-                raise BackupError(f"cannot restore: {path} is not a usable database ({reason})"
-                                  ) from None
+                raise BackupError(
+                    f"cannot restore: {path} is not a usable database ({reason})"
+                ) from None
             except (NotALedgerError, SchemaTooNewError) as exc:
                 raise BackupError(f"cannot restore: {path}: {exc}") from None
             yield engine
@@ -181,9 +182,12 @@ def _restore_sqlite(backup: Engine, engine: Engine) -> None:
 def _reset_sequences(conn: Connection) -> None:
     for table in DATA_TABLES:
         if "id" in table.c and table.c.id.primary_key:
-            conn.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
 
 
 def _jsonable(value: Any) -> Any:

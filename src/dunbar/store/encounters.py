@@ -14,8 +14,13 @@ from dunbar.model import Channel, Encounter, Initiative
 from dunbar.store.tables import check_lengths, encounter_participants, encounters
 from dunbar.store.types import sqlite_datetime_text
 
-__all__ = ["EncounterInput", "bulk_insert", "check_encounter", "insert_encounter",
-           "load_encounters"]
+__all__ = [
+    "EncounterInput",
+    "bulk_insert",
+    "check_encounter",
+    "insert_encounter",
+    "load_encounters",
+]
 
 # How far ahead an encounter may be dated: clock skew and time zones, not plans.
 FUTURE_SLACK = dt.timedelta(hours=26)
@@ -42,13 +47,12 @@ def check_encounter(item: EncounterInput, *, now: dt.datetime) -> None:
         raise ValidationError("an encounter time needs a time zone", field="when")
     if item.when > now + FUTURE_SLACK:
         raise ValidationError(
-            f"encounter dated {item.when.date().isoformat()} is in the future", field="when")
+            f"encounter dated {item.when.date().isoformat()} is in the future", field="when"
+        )
     if item.minutes is not None and (isinstance(item.minutes, bool) or item.minutes < 0):
-        raise ValidationError(f"minutes must be zero or more, got {item.minutes}",
-                              field="minutes")
+        raise ValidationError(f"minutes must be zero or more, got {item.minutes}", field="minutes")
     if item.minutes is not None and item.minutes > 60 * 24 * 14:
-        raise ValidationError(f"{item.minutes} minutes is longer than two weeks",
-                              field="minutes")
+        raise ValidationError(f"{item.minutes} minutes is longer than two weeks", field="minutes")
     if not item.participants:
         raise ValidationError("an encounter needs at least one other person", field="with")
     if item.title is not None and len(item.title) > 500:
@@ -60,9 +64,15 @@ def insert_encounter(conn: Connection, item: EncounterInput, *, now: dt.datetime
     check_encounter(item, now=now)
     result = conn.execute(
         insert(encounters).values(
-            occurred_at=item.when, minutes=item.minutes, channel=item.channel.value,
-            initiative=item.initiative.value, title=item.title, notes=item.notes,
-            gathering_id=item.gathering_id, source=item.source, source_ref=item.source_ref,
+            occurred_at=item.when,
+            minutes=item.minutes,
+            channel=item.channel.value,
+            initiative=item.initiative.value,
+            title=item.title,
+            notes=item.notes,
+            gathering_id=item.gathering_id,
+            source=item.source,
+            source_ref=item.source_ref,
             created_at=now,
         )
     )
@@ -77,8 +87,9 @@ def insert_encounter(conn: Connection, item: EncounterInput, *, now: dt.datetime
 
 def find_by_source(conn: Connection, source: str, source_ref: str) -> int | None:
     found = conn.execute(
-        select(encounters.c.id).where(encounters.c.source == source,
-                                      encounters.c.source_ref == source_ref)
+        select(encounters.c.id).where(
+            encounters.c.source == source, encounters.c.source_ref == source_ref
+        )
     ).scalar()
     return None if found is None else int(found)
 
@@ -87,10 +98,11 @@ def _existing_refs(conn: Connection, keys: set[tuple[str, str]]) -> set[tuple[st
     found: set[tuple[str, str]] = set()
     pairs = sorted(keys)
     for start in range(0, len(pairs), 400):
-        chunk = pairs[start:start + 400]
+        chunk = pairs[start : start + 400]
         rows = conn.execute(
             select(encounters.c.source, encounters.c.source_ref).where(
-                tuple_(encounters.c.source, encounters.c.source_ref).in_(chunk))
+                tuple_(encounters.c.source, encounters.c.source_ref).in_(chunk)
+            )
         )
         found.update((s, r) for s, r in rows)
     return found
@@ -135,13 +147,29 @@ def bulk_insert(
             part_rows: list[tuple[int, int]] = []
             for eid, b in zip(ids, keep, strict=True):
                 when: Any = sqlite_datetime_text(b.when) if sqlite else b.when
-                enc_rows.append((eid, when, b.minutes, b.channel.value, b.initiative.value,
-                                 b.title, b.notes, b.gathering_id, b.source, b.source_ref,
-                                 created))
+                enc_rows.append(
+                    (
+                        eid,
+                        when,
+                        b.minutes,
+                        b.channel.value,
+                        b.initiative.value,
+                        b.title,
+                        b.notes,
+                        b.gathering_id,
+                        b.source,
+                        b.source_ref,
+                        created,
+                    )
+                )
                 part_rows.extend((eid, pid) for pid in dict.fromkeys(b.participants))
-            _executemany(conn, "encounters",
-                         "id, occurred_at, minutes, channel, initiative, title, notes, "
-                         "gathering_id, source, source_ref, created_at", enc_rows)
+            _executemany(
+                conn,
+                "encounters",
+                "id, occurred_at, minutes, channel, initiative, title, notes, "
+                "gathering_id, source, source_ref, created_at",
+                enc_rows,
+            )
             _executemany(conn, "encounter_participants", "encounter_id, person_id", part_rows)
             inserted += len(keep)
         batch.clear()
@@ -161,17 +189,23 @@ def _allocate_ids(conn: Connection, count: int) -> list[int]:
         top = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM encounters")).scalar()
         first = int(top or 0) + 1
         return list(range(first, first + count))
-    rows = conn.execute(
-        text("SELECT nextval(pg_get_serial_sequence('encounters', 'id')) "
-             "FROM generate_series(1, :n)"), {"n": count}
-    ).scalars().all()
+    rows = (
+        conn.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('encounters', 'id')) "
+                "FROM generate_series(1, :n)"
+            ),
+            {"n": count},
+        )
+        .scalars()
+        .all()
+    )
     return [int(r) for r in rows]
 
 
 def _executemany(conn: Connection, table: str, columns: str, rows: list[Any]) -> None:
     width = columns.count(",") + 1
-    marks = ", ".join(["%s"] * width) if conn.dialect.name != "sqlite" else ", ".join(
-        ["?"] * width)
+    marks = ", ".join(["%s"] * width) if conn.dialect.name != "sqlite" else ", ".join(["?"] * width)
     raw = conn.connection.dbapi_connection
     assert raw is not None
     cursor = raw.cursor()
@@ -194,10 +228,17 @@ def load_encounters(conn: Connection, ids: Sequence[int]) -> list[Encounter]:
         parts.setdefault(eid, []).append(pid)
     out = [
         Encounter(
-            id=r.id, when=r.occurred_at, channel=Channel(r.channel),
-            initiative=Initiative(r.initiative), participants=tuple(parts.get(r.id, ())),
-            title=r.title, notes=r.notes, minutes=r.minutes, gathering_id=r.gathering_id,
-            source=r.source, source_ref=r.source_ref,
+            id=r.id,
+            when=r.occurred_at,
+            channel=Channel(r.channel),
+            initiative=Initiative(r.initiative),
+            participants=tuple(parts.get(r.id, ())),
+            title=r.title,
+            notes=r.notes,
+            minutes=r.minutes,
+            gathering_id=r.gathering_id,
+            source=r.source,
+            source_ref=r.source_ref,
         )
         for r in rows
     ]

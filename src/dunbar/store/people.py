@@ -82,8 +82,9 @@ def check_closeness(value: int | None) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 7:
-        raise ValidationError(f"closeness must be a whole number from 1 to 7, got {value!r}",
-                              field="closeness")
+        raise ValidationError(
+            f"closeness must be a whole number from 1 to 7, got {value!r}", field="closeness"
+        )
     return value
 
 
@@ -108,8 +109,9 @@ def check_custom(value: Mapping[str, Any]) -> dict[str, Any]:
     try:
         loaded: dict[str, Any] = json.loads(json.dumps(dict(value), allow_nan=False))
     except (TypeError, ValueError) as exc:
-        raise ValidationError(f"custom fields must be plain JSON values: {exc}",
-                              field="custom") from None
+        raise ValidationError(
+            f"custom fields must be plain JSON values: {exc}", field="custom"
+        ) from None
     return loaded
 
 
@@ -134,9 +136,7 @@ def get_or_create_org(conn: Connection, name: str, *, now: dt.datetime) -> int:
     existing = found.scalar()
     if existing is not None:
         return int(existing)
-    result = conn.execute(
-        insert(organisations).values(name=clean, name_key=key, created_at=now)
-    )
+    result = conn.execute(insert(organisations).values(name=clean, name_key=key, created_at=now))
     assert result.inserted_primary_key is not None
     return int(result.inserted_primary_key[0])
 
@@ -179,8 +179,9 @@ def add_identities(
             .where(identities.c.kind == kind.value, identities.c.value == value)
         ).first()
         if owner is None:
-            conn.execute(insert(identities).values(person_id=person_id, kind=kind.value,
-                                                   value=value))
+            conn.execute(
+                insert(identities).values(person_id=person_id, kind=kind.value, value=value)
+            )
         elif owner.person_id != person_id:
             raise ValidationError(
                 f"{value} already belongs to #{owner.person_id} {owner.name}"
@@ -190,8 +191,11 @@ def add_identities(
 
 
 def remove_identities(
-    conn: Connection, person_id: int, pairs: Iterable[tuple[IdentityKind, str]],
-    *, region: str | None = None,
+    conn: Connection,
+    person_id: int,
+    pairs: Iterable[tuple[IdentityKind, str]],
+    *,
+    region: str | None = None,
 ) -> None:
     for kind, value in _normalised_identities(pairs, region):
         gone = conn.execute(
@@ -221,14 +225,19 @@ def set_labels(
                 )
             ).first()
             if exists is None:
-                conn.execute(insert(person_labels).values(
-                    person_id=person_id, kind=kind.value, value=value, value_key=key))
+                conn.execute(
+                    insert(person_labels).values(
+                        person_id=person_id, kind=kind.value, value=value, value_key=key
+                    )
+                )
         else:
-            conn.execute(delete(person_labels).where(
-                person_labels.c.person_id == person_id,
-                person_labels.c.kind == kind.value,
-                person_labels.c.value_key == key,
-            ))
+            conn.execute(
+                delete(person_labels).where(
+                    person_labels.c.person_id == person_id,
+                    person_labels.c.kind == kind.value,
+                    person_labels.c.value_key == key,
+                )
+            )
 
 
 def _scalar_values(fields: PersonFields, conn: Connection, now: dt.datetime) -> dict[str, Any]:
@@ -249,7 +258,8 @@ def _scalar_values(fields: PersonFields, conn: Connection, now: dt.datetime) -> 
     if fields.organisation is not None:
         values["org_id"] = (
             get_or_create_org(conn, fields.organisation, now=now)
-            if fields.organisation.strip() else None
+            if fields.organisation.strip()
+            else None
         )
     if fields.custom is not None:
         values["custom"] = check_custom(fields.custom)
@@ -271,8 +281,9 @@ def insert_person(
     return int(result.inserted_primary_key[0])
 
 
-def update_person(conn: Connection, person_id: int, fields: PersonFields, *,
-                  now: dt.datetime) -> None:
+def update_person(
+    conn: Connection, person_id: int, fields: PersonFields, *, now: dt.datetime
+) -> None:
     values = _scalar_values(fields, conn, now)
     values["updated_at"] = now
     conn.execute(update(people).where(people.c.id == person_id).values(**values))
@@ -322,7 +333,8 @@ def resolve_person(conn: Connection, ref: str | int) -> int:
         if value is not None:
             found = conn.execute(
                 select(identities.c.person_id).where(
-                    identities.c.kind == kind.value, identities.c.value == value)
+                    identities.c.kind == kind.value, identities.c.value == value
+                )
             ).scalar()
             if found is not None:
                 return int(found)
@@ -330,20 +342,23 @@ def resolve_person(conn: Connection, ref: str | int) -> int:
                 raise NotFoundError(f"nobody has the {kind.value} {value}")
     key = name_key(text)
     named = select(people.c.id, people.c.name, organisations.c.name.label("org")).outerjoin(
-        organisations, organisations.c.id == people.c.org_id)
+        organisations, organisations.c.id == people.c.org_id
+    )
     rows = conn.execute(named.where(people.c.name_key == key).order_by(people.c.id)).all()
     if not rows:
         tokens = key.split()
         candidates = conn.execute(
-            named.where(and_(*[people.c.name_key.contains(t, autoescape=True) for t in tokens]))
-            .order_by(people.c.id)
+            named.where(
+                and_(*[people.c.name_key.contains(t, autoescape=True) for t in tokens])
+            ).order_by(people.c.id)
         ).all()
         rows = [r for r in candidates if set(tokens) <= set(name_key(r.name).split())]
     if len(rows) == 1:
         return int(rows[0].id)
     if len(rows) > 1:
-        raise AmbiguousError(f"{text!r} matches {len(rows)} people",
-                             [(r.id, _label(r)) for r in rows])
+        raise AmbiguousError(
+            f"{text!r} matches {len(rows)} people", [(r.id, _label(r)) for r in rows]
+        )
     raise NotFoundError(f"nobody called {text!r}{_suggest(conn, key)}")
 
 
@@ -351,10 +366,15 @@ def _suggest(conn: Connection, key: str) -> str:
     first = key[:1]
     if not first:
         return ""
-    names = conn.execute(
-        select(people.c.name).where(people.c.name_key.startswith(first, autoescape=True))
-        .limit(5000)
-    ).scalars().all()
+    names = (
+        conn.execute(
+            select(people.c.name)
+            .where(people.c.name_key.startswith(first, autoescape=True))
+            .limit(5000)
+        )
+        .scalars()
+        .all()
+    )
     keyed = {name_key(n): n for n in names}
     close = difflib.get_close_matches(key, list(keyed), n=3, cutoff=0.6)
     if not close:
@@ -372,12 +392,14 @@ def load_person(conn: Connection, person_id: int) -> Person:
         raise NotFoundError(f"no person with id {person_id}")
     ids = conn.execute(
         select(identities.c.kind, identities.c.value, identities.c.label)
-        .where(identities.c.person_id == person_id).order_by(identities.c.id)
+        .where(identities.c.person_id == person_id)
+        .order_by(identities.c.id)
     ).all()
     labels: dict[str, list[str]] = {k.value: [] for k in LabelKind}
     for kind, value in conn.execute(
         select(person_labels.c.kind, person_labels.c.value)
-        .where(person_labels.c.person_id == person_id).order_by(person_labels.c.value_key)
+        .where(person_labels.c.person_id == person_id)
+        .order_by(person_labels.c.value_key)
     ):
         labels[kind].append(value)
     return Person(
@@ -438,9 +460,14 @@ def list_people(
     )
     query = (
         select(
-            people.c.id, people.c.name, people.c.title, people.c.is_me,
-            organisations.c.name.label("org"), first_email.c.email,
-            stats.c.last_seen, stats.c.n,
+            people.c.id,
+            people.c.name,
+            people.c.title,
+            people.c.is_me,
+            organisations.c.name.label("org"),
+            first_email.c.email,
+            stats.c.last_seen,
+            stats.c.n,
         )
         .outerjoin(organisations, organisations.c.id == people.c.org_id)
         .outerjoin(stats, stats.c.pid == people.c.id)
@@ -477,8 +504,14 @@ def list_people(
     tag_map = _tags_for(conn, [r.id for r in rows], everyone=limit is None and not text)
     return [
         PersonSummary(
-            id=r.id, name=r.name, organisation=r.org, title=r.title, email=r.email,
-            tags=tuple(tag_map.get(r.id, ())), last_seen=r.last_seen, encounters=r.n or 0,
+            id=r.id,
+            name=r.name,
+            organisation=r.org,
+            title=r.title,
+            email=r.email,
+            tags=tuple(tag_map.get(r.id, ())),
+            last_seen=r.last_seen,
+            encounters=r.n or 0,
             is_me=bool(r.is_me),
         )
         for r in rows
@@ -486,8 +519,11 @@ def list_people(
 
 
 def _tags_for(conn: Connection, ids: list[int], *, everyone: bool) -> dict[int, list[str]]:
-    query = select(person_labels.c.person_id, person_labels.c.value).where(
-        person_labels.c.kind == "tag").order_by(person_labels.c.value_key)
+    query = (
+        select(person_labels.c.person_id, person_labels.c.value)
+        .where(person_labels.c.kind == "tag")
+        .order_by(person_labels.c.value_key)
+    )
     out: dict[int, list[str]] = {}
     if not ids:
         return out
@@ -496,9 +532,11 @@ def _tags_for(conn: Connection, ids: list[int], *, everyone: bool) -> dict[int, 
     else:
         rows = []
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            rows.extend((r[0], r[1]) for r in conn.execute(
-                query.where(person_labels.c.person_id.in_(chunk))))
+            chunk = ids[start : start + 500]
+            rows.extend(
+                (r[0], r[1])
+                for r in conn.execute(query.where(person_labels.c.person_id.in_(chunk)))
+            )
     for pid, value in rows:
         out.setdefault(pid, []).append(value)
     return out

@@ -35,7 +35,8 @@ class SearchHit:
 
 def _words(query: str) -> list[str]:
     folded = "".join(
-        ch for ch in unicodedata.normalize("NFKD", query) if not unicodedata.combining(ch))
+        ch for ch in unicodedata.normalize("NFKD", query) if not unicodedata.combining(ch)
+    )
     return [w.lower() for w in _WORD.findall(folded)][:20]
 
 
@@ -46,17 +47,21 @@ def search(conn: Connection, query: str, *, limit: int = 50) -> list[SearchHit]:
     if conn.dialect.name == "sqlite":
         match = " AND ".join(f'"{w}"*' for w in words)
         rows = conn.execute(
-            text("SELECT kind, ref, person_id, body, bm25(search_fts) AS rank "
-                 "FROM search_fts WHERE search_fts MATCH :q ORDER BY rank LIMIT :n"),
+            text(
+                "SELECT kind, ref, person_id, body, bm25(search_fts) AS rank "
+                "FROM search_fts WHERE search_fts MATCH :q ORDER BY rank LIMIT :n"
+            ),
             {"q": match, "n": limit},
         ).all()
         ranked = [(r.kind, int(r.ref), r.person_id, r.body, -float(r.rank)) for r in rows]
     else:
         tsquery = " & ".join(f"{w}:*" for w in words)
         rows = conn.execute(
-            text("SELECT kind, ref, person_id, body, ts_rank(tsv, q) AS rank "
-                 "FROM search_index, to_tsquery('simple', :q) q WHERE tsv @@ q "
-                 "ORDER BY rank DESC, rowid_key LIMIT :n"),
+            text(
+                "SELECT kind, ref, person_id, body, ts_rank(tsv, q) AS rank "
+                "FROM search_index, to_tsquery('simple', :q) q WHERE tsv @@ q "
+                "ORDER BY rank DESC, rowid_key LIMIT :n"
+            ),
             {"q": tsquery, "n": limit},
         ).all()
         ranked = [(r.kind, int(r.ref), r.person_id, r.body, float(r.rank)) for r in rows]
@@ -69,20 +74,32 @@ def _describe(
     note_ids = [ref for kind, ref, *_ in ranked if kind == "note"]
     enc_ids = [ref for kind, ref, *_ in ranked if kind == "encounter"]
     person_ids = {pid for kind, _ref, pid, *_ in ranked if pid is not None}
-    note_rows = {r.id: r for r in conn.execute(
-        select(notes.c.id, notes.c.body, notes.c.written_at).where(notes.c.id.in_(note_ids)))}
-    enc_rows = {r.id: r for r in conn.execute(
-        select(encounters.c.id, encounters.c.title, encounters.c.notes,
-               encounters.c.occurred_at).where(encounters.c.id.in_(enc_ids)))}
+    note_rows = {
+        r.id: r
+        for r in conn.execute(
+            select(notes.c.id, notes.c.body, notes.c.written_at).where(notes.c.id.in_(note_ids))
+        )
+    }
+    enc_rows = {
+        r.id: r
+        for r in conn.execute(
+            select(
+                encounters.c.id, encounters.c.title, encounters.c.notes, encounters.c.occurred_at
+            ).where(encounters.c.id.in_(enc_ids))
+        )
+    }
     enc_people: dict[int, list[int]] = {}
     for eid, pid in conn.execute(
-        select(encounter_participants.c.encounter_id, encounter_participants.c.person_id)
-        .where(encounter_participants.c.encounter_id.in_(enc_ids))
+        select(encounter_participants.c.encounter_id, encounter_participants.c.person_id).where(
+            encounter_participants.c.encounter_id.in_(enc_ids)
+        )
     ):
         enc_people.setdefault(eid, []).append(pid)
         person_ids.add(pid)
-    names = {r.id: r.name for r in conn.execute(
-        select(people.c.id, people.c.name).where(people.c.id.in_(person_ids)))}
+    names = {
+        r.id: r.name
+        for r in conn.execute(select(people.c.id, people.c.name).where(people.c.id.in_(person_ids)))
+    }
     hits: list[SearchHit] = []
     for kind, ref, pid, _body, rank in ranked:
         who: tuple[tuple[int, str], ...] = ()

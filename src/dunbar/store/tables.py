@@ -91,16 +91,26 @@ people = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     CheckConstraint("closeness IS NULL OR (closeness BETWEEN 1 AND 7)", name="closeness_range"),
-    Index("uq_people_one_me", "is_me", unique=True, sqlite_where=text("is_me"),
-          postgresql_where=text("is_me")),
+    Index(
+        "uq_people_one_me",
+        "is_me",
+        unique=True,
+        sqlite_where=text("is_me"),
+        postgresql_where=text("is_me"),
+    ),
 )
 
 identities = Table(
     "identities",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False,
-           index=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column("kind", String(16), nullable=False),
     Column("value", String(500), nullable=False),
     Column("label", String(100)),
@@ -145,8 +155,7 @@ encounters = Table(
     Column("initiative", String(8), nullable=False),
     Column("title", String(500)),
     Column("notes", Text),
-    Column("gathering_id", Integer, ForeignKey("gatherings.id", ondelete="SET NULL"),
-           index=True),
+    Column("gathering_id", Integer, ForeignKey("gatherings.id", ondelete="SET NULL"), index=True),
     Column("source", String(100), nullable=False),
     Column("source_ref", String(500)),
     Column("created_at", UTCDateTime, nullable=False),
@@ -159,8 +168,9 @@ encounters = Table(
 encounter_participants = Table(
     "encounter_participants",
     metadata,
-    Column("encounter_id", Integer, ForeignKey("encounters.id", ondelete="CASCADE"),
-           nullable=False),
+    Column(
+        "encounter_id", Integer, ForeignKey("encounters.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
     PrimaryKeyConstraint("encounter_id", "person_id"),
     Index("ix_encounter_participants_person", "person_id", "encounter_id"),
@@ -181,10 +191,16 @@ favours = Table(
     "favours",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("giver_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False,
-           index=True),
-    Column("receiver_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False,
-           index=True),
+    Column(
+        "giver_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column(
+        "receiver_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column("what", Text, nullable=False),
     Column("kind", String(16), nullable=False),
     Column("on_date", Date, nullable=False),
@@ -199,12 +215,27 @@ introductions = Table(
     "introductions",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("broker_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False,
-           index=True),
-    Column("person_a_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False,
-           index=True),
-    Column("person_b_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False,
-           index=True),
+    Column(
+        "broker_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column(
+        "person_a_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column(
+        "person_b_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column("on_date", Date, nullable=False),
     Column("reason", Text),
     Column("outcome", String(20), nullable=False),
@@ -223,8 +254,13 @@ acquaintances = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("person_a_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
-    Column("person_b_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False,
-           index=True),
+    Column(
+        "person_b_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column("evidence", String(20), nullable=False),
     Column("strength", Float),
     Column("occurrences", Integer, nullable=False, server_default=text("1")),
@@ -235,34 +271,44 @@ acquaintances = Table(
         _in("evidence", ("declared", "shared_encounter", "email_cc", "shared_gathering")),
         name="evidence",
     ),
-    CheckConstraint("strength IS NULL OR (strength >= 0 AND strength <= 1)",
-                    name="strength_range"),
+    CheckConstraint("strength IS NULL OR (strength >= 0 AND strength <= 1)", name="strength_range"),
     UniqueConstraint("person_a_id", "person_b_id", "evidence"),
 )
 
 attendance = Table(
     "attendance",
     metadata,
-    Column("gathering_id", Integer, ForeignKey("gatherings.id", ondelete="CASCADE"),
-           nullable=False),
-    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False,
-           index=True),
+    Column(
+        "gathering_id", Integer, ForeignKey("gatherings.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column("status", String(16), nullable=False),
     PrimaryKeyConstraint("gathering_id", "person_id"),
-    CheckConstraint(_in("status", ("invited", "confirmed", "attended", "no_show")),
-                    name="status"),
+    CheckConstraint(_in("status", ("invited", "confirmed", "attended", "no_show")), name="status"),
 )
 
 seating = Table(
     "seating",
     metadata,
-    Column("gathering_id", Integer, ForeignKey("gatherings.id", ondelete="CASCADE"),
-           nullable=False),
+    Column(
+        "gathering_id", Integer, ForeignKey("gatherings.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("round", Integer, nullable=False),
     Column("table_no", Integer, nullable=False),
     Column("seat", Integer, nullable=False),
-    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False,
-           index=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     PrimaryKeyConstraint("gathering_id", "round", "person_id"),
     UniqueConstraint("gathering_id", "round", "table_no", "seat"),
 )
@@ -271,8 +317,13 @@ follow_ups = Table(
     "follow_ups",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False,
-           index=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column("gathering_id", Integer, ForeignKey("gatherings.id", ondelete="CASCADE")),
     Column("due", Date, nullable=False),
     Column("reason", Text, nullable=False),
@@ -310,5 +361,6 @@ def check_lengths(table: Table, values: Mapping[str, Any]) -> None:
         length = getattr(table.c[name].type, "length", None)
         if isinstance(value, str) and length is not None and len(value) > length:
             raise ValidationError(
-                f"{name.replace('_', ' ')} too long ({len(value)} characters, at most "
-                f"{length})", field=name)
+                f"{name.replace('_', ' ')} too long ({len(value)} characters, at most {length})",
+                field=name,
+            )

@@ -22,8 +22,9 @@ CHANNELS = "'in_person', 'video', 'call', 'event', 'message', 'email', 'reaction
 
 
 def _fk(column: str, target: str, ondelete: str, nullable: bool = False) -> sa.Column[int]:
-    return sa.Column(column, sa.Integer, sa.ForeignKey(target, ondelete=ondelete),
-                     nullable=nullable)
+    return sa.Column(
+        column, sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable
+    )
 
 
 def upgrade() -> None:
@@ -61,13 +62,20 @@ def upgrade() -> None:
         sa.Column("custom", sa.JSON, nullable=False),
         sa.Column("created_at", UTCDateTime, nullable=False),
         sa.Column("updated_at", UTCDateTime, nullable=False),
-        sa.CheckConstraint("closeness IS NULL OR (closeness BETWEEN 1 AND 7)",
-                           name="closeness_range"),
+        sa.CheckConstraint(
+            "closeness IS NULL OR (closeness BETWEEN 1 AND 7)", name="closeness_range"
+        ),
     )
     op.create_index("ix_people_name_key", "people", ["name_key"])
     op.create_index("ix_people_org_id", "people", ["org_id"])
-    op.create_index("uq_people_one_me", "people", ["is_me"], unique=True,
-                    sqlite_where=sa.text("is_me"), postgresql_where=sa.text("is_me"))
+    op.create_index(
+        "uq_people_one_me",
+        "people",
+        ["is_me"],
+        unique=True,
+        sqlite_where=sa.text("is_me"),
+        postgresql_where=sa.text("is_me"),
+    )
 
     op.create_table(
         "identities",
@@ -120,8 +128,7 @@ def upgrade() -> None:
         sa.Column("source_ref", sa.String(500)),
         sa.Column("created_at", UTCDateTime, nullable=False),
         sa.CheckConstraint(f"channel IN ({CHANNELS})", name="channel"),
-        sa.CheckConstraint("initiative IN ('out', 'in', 'mutual', 'unknown')",
-                           name="initiative"),
+        sa.CheckConstraint("initiative IN ('out', 'in', 'mutual', 'unknown')", name="initiative"),
         sa.CheckConstraint("minutes IS NULL OR minutes >= 0", name="minutes_nonnegative"),
         sa.UniqueConstraint("source", "source_ref"),
     )
@@ -134,8 +141,9 @@ def upgrade() -> None:
         _fk("person_id", "people.id", "CASCADE"),
         sa.PrimaryKeyConstraint("encounter_id", "person_id"),
     )
-    op.create_index("ix_encounter_participants_person", "encounter_participants",
-                    ["person_id", "encounter_id"])
+    op.create_index(
+        "ix_encounter_participants_person", "encounter_participants", ["person_id", "encounter_id"]
+    )
 
     op.create_table(
         "notes",
@@ -158,8 +166,7 @@ def upgrade() -> None:
         sa.Column("on_date", sa.Date, nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("created_at", UTCDateTime, nullable=False),
-        sa.CheckConstraint("kind IN ('advice', 'intro', 'referral', 'help', 'other')",
-                           name="kind"),
+        sa.CheckConstraint("kind IN ('advice', 'intro', 'referral', 'help', 'other')", name="kind"),
         sa.CheckConstraint("status IN ('asked', 'promised', 'done')", name="status"),
         sa.CheckConstraint("giver_id <> receiver_id", name="two_people"),
     )
@@ -176,11 +183,11 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text),
         sa.Column("outcome", sa.String(20), nullable=False),
         sa.Column("created_at", UTCDateTime, nullable=False),
-        sa.CheckConstraint("outcome IN ('pending', 'met', 'worked_together', 'nothing')",
-                           name="outcome"),
         sa.CheckConstraint(
-            "person_a_id <> person_b_id AND broker_id <> person_a_id"
-            " AND broker_id <> person_b_id",
+            "outcome IN ('pending', 'met', 'worked_together', 'nothing')", name="outcome"
+        ),
+        sa.CheckConstraint(
+            "person_a_id <> person_b_id AND broker_id <> person_a_id AND broker_id <> person_b_id",
             name="three_people",
         ),
     )
@@ -202,8 +209,9 @@ def upgrade() -> None:
             "evidence IN ('declared', 'shared_encounter', 'email_cc', 'shared_gathering')",
             name="evidence",
         ),
-        sa.CheckConstraint("strength IS NULL OR (strength >= 0 AND strength <= 1)",
-                           name="strength_range"),
+        sa.CheckConstraint(
+            "strength IS NULL OR (strength >= 0 AND strength <= 1)", name="strength_range"
+        ),
         sa.UniqueConstraint("person_a_id", "person_b_id", "evidence"),
     )
     op.create_index("ix_acquaintances_person_b_id", "acquaintances", ["person_b_id"])
@@ -214,8 +222,9 @@ def upgrade() -> None:
         _fk("person_id", "people.id", "CASCADE"),
         sa.Column("status", sa.String(16), nullable=False),
         sa.PrimaryKeyConstraint("gathering_id", "person_id"),
-        sa.CheckConstraint("status IN ('invited', 'confirmed', 'attended', 'no_show')",
-                           name="status"),
+        sa.CheckConstraint(
+            "status IN ('invited', 'confirmed', 'attended', 'no_show')", name="status"
+        ),
     )
     op.create_index("ix_attendance_person_id", "attendance", ["person_id"])
 
@@ -246,8 +255,20 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "follow_ups", "seating", "attendance", "acquaintances", "introductions", "favours",
-        "notes", "encounter_participants", "encounters", "gatherings", "person_labels",
-        "identities", "people", "organisations", "ledger_meta",
+        "follow_ups",
+        "seating",
+        "attendance",
+        "acquaintances",
+        "introductions",
+        "favours",
+        "notes",
+        "encounter_participants",
+        "encounters",
+        "gatherings",
+        "person_labels",
+        "identities",
+        "people",
+        "organisations",
+        "ledger_meta",
     ):
         op.drop_table(table)

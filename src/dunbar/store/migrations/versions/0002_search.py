@@ -87,12 +87,20 @@ def _triggers(table: str, key: str) -> list[tuple[str, str, str, list[str]]]:
         ("orgs_au", "AFTER UPDATE", "organisations", org_refresh),
         ("notes_ai", "AFTER INSERT", "notes", row(NOTE_REFRESH, "NEW")),
         ("notes_au", "AFTER UPDATE", "notes", row(NOTE_REFRESH, "NEW")),
-        ("notes_ad", "AFTER DELETE", "notes",
-         [f"DELETE FROM {table} WHERE {key} = 4 * OLD.id + 1"]),
+        (
+            "notes_ad",
+            "AFTER DELETE",
+            "notes",
+            [f"DELETE FROM {table} WHERE {key} = 4 * OLD.id + 1"],
+        ),
         ("encounters_ai", "AFTER INSERT", "encounters", row(ENCOUNTER_REFRESH, "NEW")),
         ("encounters_au", "AFTER UPDATE", "encounters", row(ENCOUNTER_REFRESH, "NEW")),
-        ("encounters_ad", "AFTER DELETE", "encounters",
-         [f"DELETE FROM {table} WHERE {key} = 4 * OLD.id + 2"]),
+        (
+            "encounters_ad",
+            "AFTER DELETE",
+            "encounters",
+            [f"DELETE FROM {table} WHERE {key} = 4 * OLD.id + 2"],
+        ),
     ]
 
 
