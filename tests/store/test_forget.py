@@ -159,3 +159,15 @@ def test_forget_after_edits_leaves_no_old_versions(ledger: Ledger) -> None:
     if ledger.backend == "sqlite":  # PostgreSQL: dead tuples are not readable as rows
         assert _mentions(ledger) == []
     assert ledger.count_people() == 1
+
+
+def test_short_first_names_are_redacted_in_the_encounters_they_shared(ledger: Ledger) -> None:
+    bo = ledger.add_person("Bo Chen").id
+    cy = ledger.add_person("Cy Diaz").id
+    ledger.log("Coffee with Bo and Cy", with_=[bo, cy], when="2026-11-01")
+    ledger.add_note("Cy mentioned Bo Diddley records", about=cy)
+    ledger.forget(bo)
+    profile = ledger.profile(cy)
+    assert [e.title for e in profile.encounters] == ["Coffee with [forgotten] and Cy"]
+    # "Bo" alone outside their shared encounters is too short to be theirs for sure.
+    assert [n.body for n in profile.notes] == ["Cy mentioned Bo Diddley records"]

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select, text, update
+from sqlalchemy import Connection, Engine, Table, delete, func, select, text, update
 
 from dunbar.errors import ValidationError
 from dunbar.store.engine import sqlite_outside_transaction
@@ -246,12 +246,11 @@ class ForgetReport:
     removed: dict[str, int] = field(default_factory=dict)
 
 
-def _mentions(name: str, emails: list[str]) -> re.Pattern[str] | None:
+def _mentions(name: str, emails: list[str], *, shortest_part: int) -> re.Pattern[str] | None:
+    """Their full name, emails, and each word of their name of at least that length."""
     words = [re.escape(name)]
     words += [re.escape(e) for e in emails]
-    parts = name.split()
-    if len(parts) > 1:
-        words += [re.escape(p) for p in parts if len(p) >= 3]
+    words += [re.escape(p) for p in name.split() if len(p) >= shortest_part]
     words = [w for w in words if w]
     if not words:
         return None
@@ -331,27 +330,44 @@ def forget_person(conn: Connection, person_id: int) -> ForgetReport:
     )
     conn.execute(delete(people).where(people.c.id == person_id))
 
-    pattern = _mentions(person.name, emails)
-    if pattern is not None:
-        report.texts_redacted = _redact(conn, pattern)
+    # Everywhere: the full name, the emails and every name word of 3+ letters; we
+    # err on the side of forgetting, so an "Ana" in a note about another Ana goes
+    # too. In the shared encounters they were part of, also 2-letter words ("Bo").
+    everywhere = _mentions(person.name, emails, shortest_part=3)
+    within = _mentions(person.name, emails, shortest_part=2)
+    if everywhere is not None and within is not None:
+        report.texts_redacted = _redact(conn, everywhere) + _redact(
+            conn, within, targets=((encounters, ("title", "notes")),), ids=shared
+        )
     return report
 
 
-def _redact(conn: Connection, pattern: re.Pattern[str]) -> int:
-    """Replace mentions in every free-text column that can outlive the person."""
+_FREE_TEXT: tuple[tuple[Table, tuple[str, ...]], ...] = (
+    (encounters, ("title", "notes")),
+    (notes, ("body",)),
+    (favours, ("what",)),
+    (introductions, ("reason",)),
+    (follow_ups, ("reason",)),
+    (gatherings, ("name", "venue", "notes")),
+    (people, ("how_met", "where_met")),
+)
+
+
+def _redact(
+    conn: Connection,
+    pattern: re.Pattern[str],
+    *,
+    targets: tuple[tuple[Table, tuple[str, ...]], ...] = _FREE_TEXT,
+    ids: list[int] | None = None,
+) -> int:
+    """Replace mentions in free-text columns that outlive the person (``ids``: only those rows)."""
     changed = 0
-    targets = (
-        (encounters, ("title", "notes")),
-        (notes, ("body",)),
-        (favours, ("what",)),
-        (introductions, ("reason",)),
-        (follow_ups, ("reason",)),
-        (gatherings, ("name", "venue", "notes")),
-        (people, ("how_met", "where_met")),
-    )
     for table, columns in targets:
         cols = [table.c[c] for c in columns]
-        for row in conn.execute(select(table.c.id, *cols)).all():
+        query = select(table.c.id, *cols)
+        if ids is not None:
+            query = query.where(table.c.id.in_(ids))
+        for row in conn.execute(query).all():
             values = {}
             for c in columns:
                 value = getattr(row, c)
