@@ -106,3 +106,23 @@ def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     conn.close()
     assert names == {"songs"}
+
+
+def test_help_does_not_import_the_database_stack() -> None:
+    # `dunbar --help` must start fast (issue 2 target: 0.3 s); SQLAlchemy alone
+    # costs about that much to import, so no command module may import it eagerly.
+    code = (
+        "import sys\n"
+        "from dunbar.cli.main import run\n"
+        "try:\n"
+        "    run(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in ('sqlalchemy', 'alembic', 'numpy', 'vobject', 'rapidfuzz')"
+        " if m in sys.modules)\n"
+        "sys.stderr.write(repr(heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.stderr.strip() == "[]"
