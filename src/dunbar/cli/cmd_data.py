@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -215,13 +216,17 @@ def _show_demo(
     )
     if topic:
         out.print(f'\n$ dunbar search "{topic}"', markup=False)
+        shown: set[tuple[str, str]] = set()
         for hit in hits:
             who = ", ".join(name for _pid, name in hit.people)
-            out.print(Text(f"  {hit.kind:<9} {who}: ") + Text(hit.text[:100]))
+            if (who, hit.text) not in shown:
+                shown.add((who, hit.text))
+                out.print(Text(f"  {hit.kind:<9} {who}: ") + Text(hit.text[:100]))
+    dunbar = "dunbar" if shutil.which("dunbar") else str(Path(sys.argv[0]).resolve())
     out.print(
-        f"\nExplore it yourself:\n  dunbar --db {target} people\n"
-        f"  dunbar --db {target} show me\n"
-        f"  dunbar --db {target} people --not-seen-since "
+        f"\nExplore it yourself:\n  {dunbar} --db {target} people\n"
+        f"  {dunbar} --db {target} show me\n"
+        f"  {dunbar} --db {target} people --not-seen-since "
         f"{(now - dt.timedelta(days=365)).date()}",
         markup=False,
     )
