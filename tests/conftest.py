@@ -310,6 +310,13 @@ def populated(ledger: Ledger) -> Populated:
     ledger.seat(gathering.id, ana, round_no=1, table=1, seat=1)
     ledger.seat(gathering.id, bo, round_no=1, table=1, seat=2)
     ledger.add_follow_up(bo, due="2026-11-25", reason="Send the recipe", gathering_id=gathering.id)
+    # Where Cy came from, as an import records it (dunbar.importers).
+    from dunbar.store.provenance import record_source
+
+    with ledger.engine.begin() as conn:
+        record_source(
+            conn, cy, source="vcard", ref="uid:cy", file="cy.vcf", line=1, digest="0" * 64, now=NOW
+        )
     return Populated(
         ana=ana,
         bo=bo,

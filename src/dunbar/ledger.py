@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, or_, select
 from sqlalchemy.engine import URL
@@ -90,6 +90,12 @@ from dunbar.store.tables import (
     organisations,
     people,
 )
+
+if TYPE_CHECKING:
+    from dunbar.importers.matching import Proposal
+    from dunbar.importers.pipeline import ImportReport, Progress
+    from dunbar.importers.plan import Decider
+    from dunbar.store.provenance import Source
 
 __all__ = [
     "AcquaintanceInput",
@@ -870,6 +876,9 @@ class Ledger:
         with self._write() as conn:
             keep_id = people_store.resolve_person(conn, keep)
             other_id = people_store.resolve_person(conn, other)
+            from dunbar.store.provenance import move_provenance
+
+            move_provenance(conn, other_id, keep_id)  # re-imports keep finding the merged one
             merge_people(conn, keep_id, other_id, now=self.now())
             return people_store.load_person(conn, keep_id)
 
@@ -880,6 +889,73 @@ class Ledger:
         with self._guard():
             scrub_after_forget(self._engine)
         return report
+
+    # --- import, duplicates, provenance -------------------------------------------------
+
+    def import_files(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        format: str = "auto",
+        dry_run: bool = False,
+        decider: Decider | None = None,
+        region: str | None = None,
+        me_ids: Iterable[str] = (),
+        gap_minutes: float = 5.0,
+        prefix: str | None = None,
+        start: float | None = None,
+        batch_size: int = 2_000,
+        progress: Progress | None = None,
+    ) -> ImportReport:
+        """Import files (vCard, LinkedIn, Google, encounters CSV): see :mod:`dunbar.importers`.
+
+        Idempotent; ``dry_run`` writes nothing. Exact identities merge, fuzzy
+        matches are proposed (or put to ``decider``). Rejected records are in the
+        report; a file in the wrong format raises :class:`FormatError` first.
+        """
+        from dunbar.importers.pipeline import ImportSession, Store
+
+        if gap_minutes < 0:
+            raise ValidationError("gap minutes must be zero or more")
+        session = ImportSession(
+            Store(write=self._write, read=self._read, now=self.now),
+            decider=decider,
+            dry_run=dry_run,
+            region=region,
+            me_ids=me_ids,
+            gap_minutes=gap_minutes,
+            prefix=prefix,
+            start=start,
+            batch_size=batch_size,
+            progress=progress,
+        )
+        with self._guard():
+            return session.run(paths, format=format)
+
+    def duplicates(self, *, limit: int | None = None) -> list[Proposal]:
+        """Likely duplicate people across the whole ledger, best first, with reasons."""
+        from dunbar.importers.matching import find_duplicates
+        from dunbar.importers.plan import load_index
+
+        with self._read() as conn:
+            index, me_id = load_index(conn)
+        people_ = [c for pid, c in index.people.items() if pid != me_id]
+        return find_duplicates(people_, limit=limit)
+
+    def sources(self, ref: str | int) -> list[Source]:
+        """Where what we know of a person came from: source, file, line or UID."""
+        from dunbar.store.provenance import sources_of
+
+        with self._read() as conn:
+            return sources_of(conn, people_store.resolve_person(conn, ref))
+
+    def export_vcard(self) -> str:
+        """Everyone but me as vCard 4.0 (one ``.vcf`` text), ordered by name."""
+        from dunbar.exporters.vcard import people_to_vcard
+
+        with self._read() as conn:
+            ids = [s.id for s in people_store.list_people(conn)]
+            return people_to_vcard(people_store.load_person(conn, pid) for pid in ids)
 
     # --- search, export, backup ---------------------------------------------------------
 

@@ -66,12 +66,24 @@ def search(
 @app.command()
 def export(
     ctx: typer.Context,
-    format_: Annotated[str, typer.Option("--format", "-f", help="json")] = "json",
+    format_: Annotated[str, typer.Option("--format", "-f", help="json or vcard")] = "json",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File (default stdout).")] = None,
 ) -> None:
-    """Export everything in the ledger."""
+    """Export everything in the ledger (json), or everyone's contact card (vcard, vCard 4.0)."""
+    if format_.lower() == "vcard":
+        with open_ledger(ctx) as ledger:
+            cards = ledger.export_vcard()
+        if out is None:
+            sys.stdout.write(cards)
+            return
+        try:
+            out.write_bytes(cards.encode("utf-8"))
+        except OSError as exc:
+            raise ValidationError(f"cannot write {out}: {exc.strerror or exc}") from None
+        console().print(f"Exported {cards.count('BEGIN:VCARD')} cards to {out}", markup=False)
+        return
     if format_.lower() != "json":
-        raise ValidationError(f"unknown export format {format_!r}: use json")
+        raise ValidationError(f"unknown export format {format_!r}: use json or vcard")
     with open_ledger(ctx) as ledger:
         document = ledger.export()
     text = json.dumps(to_jsonable(document), ensure_ascii=False, indent=2) + "\n"

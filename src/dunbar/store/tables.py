@@ -331,6 +331,26 @@ follow_ups = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
+provenance = Table(
+    "provenance",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("source", String(32), nullable=False),
+    Column("ref", String(500), nullable=False),
+    Column("file", String(1000), nullable=False),
+    Column("line", Integer),
+    Column("digest", String(64), nullable=False),
+    Column("seen_at", UTCDateTime, nullable=False),
+    UniqueConstraint("source", "ref", "file"),
+)
+
 # Tables in an order that satisfies foreign keys (parents first).
 DATA_TABLES: tuple[Table, ...] = (
     ledger_meta,
@@ -348,6 +368,7 @@ DATA_TABLES: tuple[Table, ...] = (
     attendance,
     seating,
     follow_ups,
+    provenance,
 )
 
 

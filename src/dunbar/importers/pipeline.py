@@ -1,0 +1,346 @@
+"""The import pipeline: read → parse → normalise → match → decide → apply.
+
+Each stage is a named step with one job (the beets importer's shape):
+
+``read``
+    open the file (through gzip or zip), bounded; recognise its format
+    (:mod:`.formats`). Every file is read and recognised before anything is
+    written, so a file that is not the declared format stops the import at once.
+``parse``
+    the format's parser yields records (:mod:`.records`): people, encounters,
+    ties, and a :class:`~.records.Rejection` for each record it cannot read.
+``normalise``
+    canonical identities and fields (:mod:`.normalise`); bad values are dropped
+    with a warning, a record with nothing usable is rejected.
+``match``
+    provenance (this very record was imported before), then exact identity, then
+    fuzzy name plus another signal (:mod:`.matching`).
+``decide``
+    exact matches merge by themselves; fuzzy ones go to the :class:`~.plan.Decider`
+    (by default: create and propose, never merge).
+``apply``
+    write each batch of ``batch_size`` records in one transaction
+    (:mod:`.apply`). A crash loses at most the open batch; a re-run recognises
+    what was written and finishes the job without duplicates.
+
+``dry_run`` runs every stage but ``apply`` and reports what would be created,
+updated, merged, proposed and rejected. Nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from dunbar.importers.apply import apply_batch, existing_refs
+from dunbar.importers.formats import SNIFF_BYTES, Format, ParseOptions, detect
+from dunbar.importers.matching import Proposal
+from dunbar.importers.normalise import normalise_encounter, normalise_person
+from dunbar.importers.plan import Batch, Decider, Planner, ProposeOnly, load_index
+from dunbar.importers.records import (
+    AcquaintanceRecord,
+    EncounterRecord,
+    FormatError,
+    PersonRecord,
+    Rejection,
+    Warning_,
+)
+from dunbar.importers.textio import open_source
+from dunbar.normalise import name_key
+from dunbar.store import provenance as prov_store
+
+__all__ = ["STAGES", "Change", "FileReport", "ImportReport", "ImportSession", "Progress", "Store"]
+
+STAGES = ("read", "parse", "normalise", "match", "decide", "apply")
+
+Progress = Callable[[str, int, int, int], None]
+"""``progress(file, records, bytes_done, bytes_total)``, called as records are read."""
+
+
+@dataclass
+class Store:
+    """How the pipeline reaches the ledger: transactions and the ledger's clock."""
+
+    write: Callable[[], AbstractContextManager[Connection]]
+    read: Callable[[], AbstractContextManager[Connection]]
+    now: Callable[[], dt.datetime]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One person the import creates, updates or merges into (``person_id < 0``: a
+    person a dry run would create), and where the (first) record was read."""
+
+    kind: str
+    person_id: int
+    name: str
+    where: str
+
+
+@dataclass
+class FileReport:
+    """What one file did (or, in a dry run, would do) to the ledger."""
+
+    file: str
+    format: str
+    records: int = 0
+    created: int = 0
+    updated: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    encounters_added: int = 0
+    encounters_existing: int = 0
+    acquaintances: int = 0
+    proposed: list[Proposal] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    files: list[FileReport] = field(default_factory=list)
+    skipped: list[Rejection] = field(default_factory=list)
+    """Files in a folder that were not in a format dunbar reads, and why."""
+
+    def total(self, attr: str) -> int:
+        return sum(
+            len(v) if isinstance(v := getattr(f, attr), list) else int(v or 0) for f in self.files
+        )
+
+    @property
+    def people(self) -> int:
+        """People created across all files."""
+        return self.total("created")
+
+
+class ImportSession:
+    """One import of one or more files into a ledger."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        decider: Decider | None = None,
+        dry_run: bool = False,
+        region: str | None = None,
+        me_ids: Iterable[str] = (),
+        gap_minutes: float = 5.0,
+        prefix: str | None = None,
+        start: float | None = None,
+        batch_size: int = 2_000,
+        progress: Progress | None = None,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.store = store
+        self.decider = decider or ProposeOnly()
+        self.dry_run = dry_run
+        self.region = region
+        self.me_ids = {str(i) for i in me_ids}
+        self.gap_minutes = gap_minutes
+        self.prefix = prefix
+        self.start = start
+        self.batch_size = batch_size
+        self.progress = progress
+
+    # --- read -------------------------------------------------------------------------
+
+    def recognise(
+        self, paths: Sequence[Path], declared: str = "auto"
+    ) -> tuple[list[tuple[Path, Format]], list[Rejection]]:
+        """The read stage for every file, before anything is written.
+
+        A file named on its own must be in the declared (or a recognised) format,
+        or :class:`FormatError` stops the import. A folder (a LinkedIn export, say)
+        contributes the files in it that are recognised; the others are listed as
+        skipped.
+        """
+        chosen: list[tuple[Path, Format]] = []
+        skipped: list[Rejection] = []
+        for path in paths:
+            if path.is_dir():
+                for inner in sorted(p for p in path.rglob("*") if p.is_file()):
+                    if any(part.startswith(".") for part in inner.relative_to(path).parts):
+                        continue
+                    try:
+                        chosen.append((inner, self._sniff(inner, declared)))
+                    except FormatError as exc:
+                        skipped.append(Rejection(str(inner), str(inner), str(exc)))
+            else:
+                chosen.append((path, self._sniff(path, declared)))
+        return chosen, skipped
+
+    @staticmethod
+    def _sniff(path: Path, declared: str) -> Format:
+        source = open_source(path)
+        try:
+            head = source.stream.read(SNIFF_BYTES)
+        finally:
+            source.close()
+        return detect(head, path, declared)
+
+    def run(self, paths: Sequence[str | Path], *, format: str = "auto") -> ImportReport:
+        chosen, skipped = self.recognise([Path(p).expanduser() for p in paths], format)
+        with self.store.read() as conn:
+            index, me_id = load_index(conn)
+        planner = Planner(index, me_id=me_id, decider=self.decider, known=self._known)
+        report = ImportReport(self.dry_run, skipped=skipped)
+        for path, fmt in chosen:
+            report.files.append(self._one(path, fmt, planner))
+        return report
+
+    def _known(self, source: str) -> prov_store.Known:
+        with self.store.read() as conn:
+            return prov_store.known_refs(conn, source)
+
+    # --- parse, normalise, match, decide (per record) and apply (per batch) ------------
+
+    def _one(self, path: Path, fmt: Format, planner: Planner) -> FileReport:
+        report = FileReport(str(path), fmt.name)
+        me = planner.index.people.get(planner.me_id)
+        options = ParseOptions(
+            file=str(path),
+            me_names={name_key(me.name)} if me else set(),
+            me_ids=self.me_ids,
+            gap_minutes=self.gap_minutes,
+            prefix=self.prefix,
+            start=self.start,
+        )
+        source = open_source(path)
+        pending = 0
+        seen_refs: set[str] = set()
+        repeats: dict[str, int] = {}
+        try:
+            for item in fmt.parse(source.stream, options):
+                if isinstance(item, Rejection):
+                    report.rejected.append(item)
+                    continue
+                if isinstance(item, Warning_):
+                    report.warnings.append(item)
+                    continue
+                report.records += 1
+                pending += 1
+                if isinstance(item, PersonRecord):  # a ref names one record of a file
+                    n = repeats[item.origin.ref] = repeats.get(item.origin.ref, 0) + 1
+                    if n > 1:
+                        item.origin = replace(item.origin, ref=f"{item.origin.ref}#{n}")
+                self._plan(item, fmt.source, planner, report)
+                if pending >= self.batch_size:
+                    self._flush(planner, fmt.source, report, seen_refs)
+                    pending = 0
+                if self.progress is not None and report.records % 200 == 0:
+                    self.progress(str(path), report.records, source.position, source.size)
+            self._flush(planner, fmt.source, report, seen_refs)
+        except FormatError as exc:
+            planner.take()
+            report.error = str(exc)
+        finally:
+            source.close()
+        if self.progress is not None:
+            self.progress(str(path), report.records, source.size, source.size)
+        return report
+
+    def _plan(
+        self,
+        item: PersonRecord | EncounterRecord | AcquaintanceRecord,
+        source: str,
+        planner: Planner,
+        report: FileReport,
+    ) -> None:
+        now = self.store.now()
+        if isinstance(item, PersonRecord):
+            clean, notes = normalise_person(item, region=self.region)
+            report.warnings.extend(notes)
+            if isinstance(clean, Rejection):
+                report.rejected.append(clean)
+            else:
+                planner.person(source, clean)
+            return
+        if isinstance(item, EncounterRecord):
+            enc, notes = normalise_encounter(item, now=now, region=self.region)
+            report.warnings.extend(notes)
+            if isinstance(enc, Rejection):
+                report.rejected.append(enc)
+                return
+            reason = planner.encounter(source, enc)
+        else:
+            reason = None
+            for person in (item.a, item.b):
+                clean, notes = normalise_person(person, region=self.region)
+                report.warnings.extend(notes)
+                if isinstance(clean, Rejection):
+                    reason = clean.reason
+            if reason is None:
+                reason = planner.acquaintance(source, item)
+        if reason is not None:
+            report.rejected.append(Rejection(item.origin.file, item.origin.where(), reason))
+
+    def _flush(
+        self, planner: Planner, source: str, report: FileReport, seen_refs: set[str]
+    ) -> None:
+        batch = planner.take()
+        self._count(batch, report, planner)
+        if self.dry_run:
+            refs = [r.source_ref for r, _ in batch.encounters]
+            with self.store.read() as conn:
+                stored = existing_refs(conn, source, refs)
+            for ref in refs:
+                if ref in stored or ref in seen_refs:
+                    report.encounters_existing += 1
+                else:
+                    report.encounters_added += 1
+                    seen_refs.add(ref)
+            report.acquaintances += len(batch.acquaintances)
+            report.proposed.extend(batch.proposals)
+            return
+        with self.store.write() as conn:
+            applied = apply_batch(conn, batch, source=source, now=self.store.now())
+        known = planner.known(source)
+        for temp, new_id in applied.created.items():
+            planner.index.rename(temp, new_id)
+        if applied.created:
+            for ref, (pid, digests) in list(known.items()):
+                if pid in applied.created:
+                    known[ref] = (applied.created[pid], digests)
+        report.encounters_added += applied.encounters_added
+        report.encounters_existing += applied.encounters_existing
+        report.acquaintances += applied.acquaintances
+
+        def real(pid: int) -> int:
+            return applied.created.get(pid, pid)
+
+        for p in batch.proposals:
+            report.proposed.append(
+                Proposal(real(p.a), real(p.b), p.a_name, p.b_name, p.score, p.reasons)
+            )
+        if applied.created:
+            report.changes[-len(batch.people) :] = [
+                replace(c, person_id=real(c.person_id))
+                for c in report.changes[-len(batch.people) :]
+            ]
+
+    @staticmethod
+    def _count(batch: Batch, report: FileReport, planner: Planner) -> None:
+        report.unchanged += batch.unchanged
+        report.skipped += batch.skipped
+        report.warnings.extend(batch.warnings)
+        for plan in batch.people.values():
+            known = planner.index.people.get(plan.person_id)
+            name = known.name if known is not None else plan.records[0].name
+            where = plan.records[0].origin.where()
+            report.changes.append(Change(plan.kind, plan.person_id, name, where))
+            if plan.kind == "create":
+                report.created += 1
+            elif plan.kind == "update":
+                report.updated += 1
+            else:
+                report.merged += 1

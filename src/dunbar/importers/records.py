@@ -1,0 +1,137 @@
+"""What the parse stage yields: plain records of people, encounters and ties.
+
+A format's parser turns a file into a stream of these. Nothing here touches the
+ledger; the pipeline (:mod:`dunbar.importers.pipeline`) normalises, matches and
+applies them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from dunbar.errors import UsageError
+from dunbar.model import Channel, Initiative
+
+__all__ = [
+    "AcquaintanceRecord",
+    "EncounterRecord",
+    "FormatError",
+    "Origin",
+    "Parsed",
+    "PersonRecord",
+    "Rejection",
+    "Warning_",
+]
+
+
+class FormatError(UsageError):
+    """A file is not in the declared (or any recognised) format.
+
+    Raised before anything of the file is applied; the CLI shows it as one line
+    and exits with 2.
+    """
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record was read: the file, the line it starts on, and its record id.
+
+    ``ref`` is the record's stable key within its source (a vCard UID, a profile
+    URL, an email or a name key): the same record in an updated export has the
+    same ``ref``, so a re-import updates it instead of adding a second person.
+    """
+
+    file: str
+    line: int | None
+    ref: str
+
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+@dataclass
+class PersonRecord:
+    """A person as one source describes them, before matching."""
+
+    origin: Origin
+    name: str
+    given_name: str | None = None
+    family_name: str | None = None
+    organisation: str | None = None
+    title: str | None = None
+    location: str | None = None
+    birthday: str | None = None
+    first_known: dt.date | None = None
+    how_met: str | None = None
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    handles: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    custom: dict[str, Any] = field(default_factory=dict)
+    link_by_name: bool = False
+    """A mention by name (a message's sender, a CSV's participant): link it to the
+    one existing person with exactly this name, if there is exactly one."""
+    fuzzy: bool = True
+    """Look for similar names (off for people a contact log knows by number only)."""
+    _digest: str | None = field(default=None, repr=False, compare=False)
+
+    def digest(self) -> str:
+        """A fingerprint of the content (not of where it was read), computed once:
+        take it after the record is normalised."""
+        if self._digest is None:
+            content = {k: v for k, v in self.__dict__.items() if k not in ("origin", "_digest")}
+            text = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+            self._digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self._digest
+
+
+@dataclass
+class EncounterRecord:
+    """An encounter I had with ``people`` (never including me)."""
+
+    origin: Origin
+    when: dt.datetime
+    people: list[PersonRecord]
+    channel: Channel = Channel.IN_PERSON
+    initiative: Initiative = Initiative.UNKNOWN
+    minutes: int | None = None
+    title: str | None = None
+    source_ref: str = ""
+
+
+@dataclass
+class AcquaintanceRecord:
+    """Two of my contacts who met (a contact log between other people)."""
+
+    origin: Origin
+    a: PersonRecord
+    b: PersonRecord
+    count: int
+    first_seen: dt.date | None
+    last_seen: dt.date | None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A record that was not imported, and why (the rest of the file still is)."""
+
+    file: str
+    where: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """Part of a record that was dropped or repaired; the record itself was imported."""
+
+    file: str
+    where: str
+    message: str
+
+
+Parsed = PersonRecord | EncounterRecord | AcquaintanceRecord | Rejection | Warning_
