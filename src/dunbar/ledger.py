@@ -13,53 +13,41 @@ exactly as it was. Every failure the user can cause raises a
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, or_, select
-from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy import Connection, or_, select
 
 from dunbar.errors import (
     DatabaseError,
-    DunbarError,
     NoLedgerError,
-    NotALedgerError,
     ValidationError,
 )
+from dunbar.facade.base import Clock, LedgerBase, utcnow
+from dunbar.facade.gatherings import GatheringsMixin
+from dunbar.facade.imports import ImportsMixin
+from dunbar.facade.records import RecordsMixin
 from dunbar.model import (
     Acquaintance,
-    AttendanceStatus,
-    Attendee,
     Channel,
     Encounter,
-    Evidence,
     Favour,
-    FavourKind,
-    FavourStatus,
     FollowUp,
-    Gathering,
-    GatheringKind,
     IdentityKind,
     Initiative,
     Introduction,
-    IntroOutcome,
     LabelKind,
     Note,
     Organisation,
     Person,
     PersonSummary,
-    Seat,
 )
 from dunbar.normalise import (
     classify_identity,
     name_key,
     normalise_email,
-    parse_date,
     parse_datetime,
     parse_enum,
 )
@@ -68,7 +56,6 @@ from dunbar.store import people as people_store
 from dunbar.store import records
 from dunbar.store.encounters import EncounterInput
 from dunbar.store.engine import (
-    WRITE_OPTION,
     check_sqlite_file,
     make_engine,
     resolve_url,
@@ -92,10 +79,7 @@ from dunbar.store.tables import (
 )
 
 if TYPE_CHECKING:
-    from dunbar.importers.matching import Proposal
-    from dunbar.importers.pipeline import ImportReport, Progress
-    from dunbar.importers.plan import Decider
-    from dunbar.store.provenance import Source
+    pass
 
 __all__ = [
     "AcquaintanceInput",
@@ -106,12 +90,6 @@ __all__ = [
     "Profile",
     "SearchHit",
 ]
-
-Clock = Callable[[], dt.datetime]
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -135,18 +113,13 @@ class Profile:
 IdentityArgs = Mapping[IdentityKind, Iterable[str]]
 
 
-class Ledger:
+class Ledger(RecordsMixin, GatheringsMixin, ImportsMixin, LedgerBase):
     """An open dunbar ledger (SQLite file or PostgreSQL database)."""
-
-    def __init__(self, engine: Engine, url: URL, *, clock: Clock = _utcnow) -> None:
-        self._engine = engine
-        self.url = url
-        self._clock = clock
 
     # --- opening and closing ------------------------------------------------------------
 
     @classmethod
-    def open(cls, target: str | Path, *, clock: Clock = _utcnow, migrate: bool = True) -> Ledger:
+    def open(cls, target: str | Path, *, clock: Clock = utcnow, migrate: bool = True) -> Ledger:
         """Open an existing ledger; an older schema is migrated (``migrate=False`` refuses).
 
         Raises :class:`NoLedgerError` if there is none, :class:`NotALedgerError` for
@@ -177,7 +150,7 @@ class Ledger:
         return ledger
 
     @classmethod
-    def init(cls, target: str | Path, *, me: str = "Me", clock: Clock = _utcnow) -> Ledger:
+    def init(cls, target: str | Path, *, me: str = "Me", clock: Clock = utcnow) -> Ledger:
         """Create a new ledger with its owner ("me"). Refuses to touch an existing one."""
         url = resolve_url(target)
         path = sqlite_path(url)
@@ -201,73 +174,6 @@ class Ledger:
                     Path(str(path) + suffix).unlink(missing_ok=True)
             raise
         return ledger
-
-    def close(self) -> None:
-        self._engine.dispose()
-
-    def __enter__(self) -> Ledger:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def backend(self) -> str:
-        return self.url.get_backend_name()
-
-    @property
-    def engine(self) -> Engine:
-        return self._engine
-
-    def now(self) -> dt.datetime:
-        return self._clock()
-
-    def _date(self, value: dt.date | str, what: str) -> dt.date:
-        """A date the user gave; ``today``/``yesterday`` follow the ledger's clock."""
-        return parse_date(value, what=what, today=self.now().astimezone().date())
-
-    def _moment(self, value: dt.datetime | dt.date | str) -> dt.datetime:
-        return parse_datetime(value, what="date", now=self.now())
-
-    # --- transactions and error mapping -------------------------------------------------
-
-    @contextmanager
-    def _guard(self) -> Iterator[None]:
-        """Turn driver errors into dunbar errors with one readable line."""
-        try:
-            yield
-        except DunbarError:
-            raise
-        except IntegrityError as exc:
-            raise ValidationError(f"rejected by the ledger's rules: {_first_line(exc)}") from exc
-        except (DBAPIError, sqlite3.DatabaseError) as exc:
-            message = _first_line(exc)
-            # SQLite reports a damaged file as a DatabaseError, not an OperationalError.
-            if "not a database" in message or "malformed" in message:
-                raise NotALedgerError(
-                    f"{self._where()} is not a dunbar ledger or is damaged ({message})"
-                ) from exc
-            if isinstance(exc, OperationalError) and "locked" in message:
-                raise DatabaseError(
-                    f"the ledger is busy (locked by another process): {message}"
-                ) from exc
-            raise DatabaseError(f"database error: {message}") from exc
-
-    def _where(self) -> str:
-        path = sqlite_path(self.url)
-        return str(path) if path is not None else self.url.render_as_string(hide_password=True)
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._guard(), self._engine.connect() as conn:
-            conn.execution_options(**{WRITE_OPTION: True})
-            with conn.begin():
-                yield conn
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with self._guard(), self._engine.connect() as conn:
-            yield conn
 
     # --- people -------------------------------------------------------------------------
 
@@ -641,234 +547,6 @@ class Ledger:
 
             return enc_store.bulk_insert(conn, checked(), now=self.now(), batch_size=batch_size)
 
-    # --- notes, favours, introductions, acquaintances -----------------------------------
-
-    def add_note(
-        self,
-        body: str,
-        *,
-        about: str | int | None = None,
-        topics: Iterable[str] = (),
-        when: dt.datetime | str | None = None,
-        encounter_id: int | None = None,
-    ) -> Note:
-        """Write down what I learned, optionally about or from a person."""
-        moment = self.now() if when is None else self._moment(when)
-        with self._write() as conn:
-            pid = None if about is None else people_store.resolve_person(conn, about)
-            if encounter_id is not None and not enc_store.load_encounters(conn, [encounter_id]):
-                raise ValidationError(f"no encounter with id {encounter_id}")
-            return records.insert_note(
-                conn,
-                body,
-                person_id=pid,
-                topics=list(topics),
-                when=moment,
-                encounter_id=encounter_id,
-            )
-
-    def add_favour(
-        self,
-        giver: str | int,
-        receiver: str | int,
-        what: str,
-        *,
-        kind: FavourKind | str = FavourKind.HELP,
-        on: dt.date | str | None = None,
-        status: FavourStatus | str = FavourStatus.DONE,
-    ) -> Favour:
-        """A favour from ``giver`` to ``receiver`` (one of them is usually ``"me"``)."""
-        fkind = parse_enum(FavourKind, kind, what="favour kind")
-        fstatus = parse_enum(FavourStatus, status, what="favour status")
-        day = self.now().date() if on is None else self._date(on, "date")
-        self._not_future(day)
-        with self._write() as conn:
-            return records.insert_favour(
-                conn,
-                giver_id=people_store.resolve_person(conn, giver),
-                receiver_id=people_store.resolve_person(conn, receiver),
-                what=what,
-                kind=fkind,
-                on=day,
-                status=fstatus,
-                now=self.now(),
-            )
-
-    def set_favour_status(self, favour_id: int, status: FavourStatus | str) -> Favour:
-        with self._write() as conn:
-            return records.set_favour_status(
-                conn, favour_id, parse_enum(FavourStatus, status, what="favour status")
-            )
-
-    def add_introduction(
-        self,
-        a: str | int,
-        b: str | int,
-        *,
-        broker: str | int = "me",
-        reason: str | None = None,
-        on: dt.date | str | None = None,
-        outcome: IntroOutcome | str = IntroOutcome.PENDING,
-    ) -> Introduction:
-        """An introduction of ``a`` and ``b`` by ``broker`` (me unless said otherwise)."""
-        result = parse_enum(IntroOutcome, outcome, what="outcome")
-        day = self.now().date() if on is None else self._date(on, "date")
-        self._not_future(day)
-        with self._write() as conn:
-            return records.insert_intro(
-                conn,
-                broker_id=people_store.resolve_person(conn, broker),
-                a_id=people_store.resolve_person(conn, a),
-                b_id=people_store.resolve_person(conn, b),
-                on=day,
-                reason=reason,
-                outcome=result,
-                now=self.now(),
-            )
-
-    def set_introduction_outcome(self, intro_id: int, outcome: IntroOutcome | str) -> Introduction:
-        with self._write() as conn:
-            return records.set_intro_outcome(
-                conn, intro_id, parse_enum(IntroOutcome, outcome, what="outcome")
-            )
-
-    def know(
-        self,
-        a: str | int,
-        b: str | int,
-        *,
-        evidence: Evidence | str = Evidence.DECLARED,
-        strength: float | None = None,
-        on: dt.date | str | None = None,
-    ) -> Acquaintance:
-        """Record that two of my contacts know each other."""
-        kind = parse_enum(Evidence, evidence, what="evidence")
-        day = None if on is None else self._date(on, "date")
-        with self._write() as conn:
-            a_id = people_store.resolve_person(conn, a)
-            b_id = people_store.resolve_person(conn, b)
-            me = people_store.me_id(conn)
-            if me in (a_id, b_id):
-                raise ValidationError("I know all my contacts; `know` is for two of them")
-            return records.upsert_acquaintance(
-                conn, a_id, b_id, evidence=kind, strength=strength, on=day
-            )
-
-    def bulk_add_acquaintances(self, items: Iterable[AcquaintanceInput]) -> int:
-        """Many who-knows-whom facts in one transaction (ids, not names); returns how many.
-
-        Each item adds to an existing tie of the same evidence as :meth:`know` does:
-        counts add up, first and last seen widen, a given strength replaces the old.
-        """
-        with self._write() as conn:
-            known = set(conn.execute(select(people.c.id)).scalars())
-            me = people_store.me_id(conn)
-            done = 0
-            for item in items:
-                for pid in (item.a, item.b):
-                    if pid not in known or pid == me:
-                        what = "me" if pid == me else f"unknown person id {pid}"
-                        raise ValidationError(f"acquaintance {item.a}–{item.b} names {what}")
-                records.upsert_acquaintance(
-                    conn,
-                    item.a,
-                    item.b,
-                    evidence=parse_enum(Evidence, item.evidence, what="evidence"),
-                    strength=item.strength,
-                    count=item.count,
-                    first_seen=item.first_seen,
-                    last_seen=item.last_seen,
-                )
-                done += 1
-            return done
-
-    def acquaintances(self, ref: str | int | None = None) -> list[Acquaintance]:
-        with self._read() as conn:
-            pid = None if ref is None else people_store.resolve_person(conn, ref)
-            return records.acquaintances_of(conn, pid)
-
-    def _not_future(self, day: dt.date) -> None:
-        if day > (self.now() + enc_store.FUTURE_SLACK).date():
-            raise ValidationError(f"{day.isoformat()} is in the future", field="date")
-
-    # --- gatherings (the planner arrives with the gatherings engine) --------------------
-
-    def add_gathering(
-        self,
-        name: str,
-        *,
-        on: dt.date | str,
-        kind: GatheringKind | str = GatheringKind.DINNER,
-        venue: str | None = None,
-        capacity: int | None = None,
-        notes_text: str | None = None,
-    ) -> Gathering:
-        gkind = parse_enum(GatheringKind, kind, what="gathering kind")
-        with self._write() as conn:
-            return records.insert_gathering(
-                conn,
-                name=name,
-                kind=gkind,
-                on=self._date(on, "date"),
-                venue=venue,
-                capacity=capacity,
-                notes_text=notes_text,
-                now=self.now(),
-            )
-
-    def gathering(self, gathering_id: int) -> Gathering:
-        with self._read() as conn:
-            return records.load_gathering(conn, gathering_id)
-
-    def set_attendance(
-        self, gathering_id: int, ref: str | int, status: AttendanceStatus | str
-    ) -> Attendee:
-        state = parse_enum(AttendanceStatus, status, what="attendance status")
-        with self._write() as conn:
-            return records.set_attendance(
-                conn, gathering_id, people_store.resolve_person(conn, ref), state
-            )
-
-    def attendees(self, gathering_id: int) -> list[Attendee]:
-        with self._read() as conn:
-            records.load_gathering(conn, gathering_id)
-            return records.attendees(conn, gathering_id)
-
-    def seat(
-        self, gathering_id: int, ref: str | int, *, round_no: int, table: int, seat: int
-    ) -> Seat:
-        with self._write() as conn:
-            records.load_gathering(conn, gathering_id)
-            placed = Seat(
-                gathering_id, round_no, table, seat, people_store.resolve_person(conn, ref)
-            )
-            records.set_seat(conn, placed)
-            return placed
-
-    def seating(self, gathering_id: int) -> list[Seat]:
-        with self._read() as conn:
-            return records.seats(conn, gathering_id)
-
-    def add_follow_up(
-        self, ref: str | int, *, due: dt.date | str, reason: str, gathering_id: int | None = None
-    ) -> FollowUp:
-        with self._write() as conn:
-            if gathering_id is not None:
-                records.load_gathering(conn, gathering_id)
-            return records.insert_follow_up(
-                conn,
-                person_id=people_store.resolve_person(conn, ref),
-                due=self._date(due, "due date"),
-                reason=reason,
-                gathering_id=gathering_id,
-                now=self.now(),
-            )
-
-    def complete_follow_up(self, follow_up_id: int, *, done: bool = True) -> FollowUp:
-        """Mark a follow-up done (or, with ``done=False``, open again)."""
-        with self._write() as conn:
-            return records.complete_follow_up(conn, follow_up_id, done=done)
-
     # --- merge and forget ---------------------------------------------------------------
 
     def merge(self, keep: str | int, other: str | int) -> Person:
@@ -889,73 +567,6 @@ class Ledger:
         with self._guard():
             scrub_after_forget(self._engine)
         return report
-
-    # --- import, duplicates, provenance -------------------------------------------------
-
-    def import_files(
-        self,
-        paths: Sequence[str | Path],
-        *,
-        format: str = "auto",
-        dry_run: bool = False,
-        decider: Decider | None = None,
-        region: str | None = None,
-        me_ids: Iterable[str] = (),
-        gap_minutes: float = 5.0,
-        prefix: str | None = None,
-        start: float | None = None,
-        batch_size: int = 2_000,
-        progress: Progress | None = None,
-    ) -> ImportReport:
-        """Import files (vCard, LinkedIn, Google, encounters CSV): see :mod:`dunbar.importers`.
-
-        Idempotent; ``dry_run`` writes nothing. Exact identities merge, fuzzy
-        matches are proposed (or put to ``decider``). Rejected records are in the
-        report; a file in the wrong format raises :class:`FormatError` first.
-        """
-        from dunbar.importers.pipeline import ImportSession, Store
-
-        if gap_minutes < 0:
-            raise ValidationError("gap minutes must be zero or more")
-        session = ImportSession(
-            Store(write=self._write, read=self._read, now=self.now),
-            decider=decider,
-            dry_run=dry_run,
-            region=region,
-            me_ids=me_ids,
-            gap_minutes=gap_minutes,
-            prefix=prefix,
-            start=start,
-            batch_size=batch_size,
-            progress=progress,
-        )
-        with self._guard():
-            return session.run(paths, format=format)
-
-    def duplicates(self, *, limit: int | None = None) -> list[Proposal]:
-        """Likely duplicate people across the whole ledger, best first, with reasons."""
-        from dunbar.importers.matching import find_duplicates
-        from dunbar.importers.plan import load_index
-
-        with self._read() as conn:
-            index, me_id = load_index(conn)
-        people_ = [c for pid, c in index.people.items() if pid != me_id]
-        return find_duplicates(people_, limit=limit)
-
-    def sources(self, ref: str | int) -> list[Source]:
-        """Where what we know of a person came from: source, file, line or UID."""
-        from dunbar.store.provenance import sources_of
-
-        with self._read() as conn:
-            return sources_of(conn, people_store.resolve_person(conn, ref))
-
-    def export_vcard(self) -> str:
-        """Everyone but me as vCard 4.0 (one ``.vcf`` text), ordered by name."""
-        from dunbar.exporters.vcard import people_to_vcard
-
-        with self._read() as conn:
-            ids = [s.id for s in people_store.list_people(conn)]
-            return people_to_vcard(people_store.load_person(conn, pid) for pid in ids)
 
     # --- search, export, backup ---------------------------------------------------------
 
@@ -1004,9 +615,3 @@ class Ledger:
     def schema_revision(self) -> str | None:
         with self._read() as conn:
             return current_revision(conn)
-
-
-def _first_line(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", None)
-    text = str(orig if orig is not None else exc)
-    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__

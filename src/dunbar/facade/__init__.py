@@ -1,0 +1,1 @@
+"""The parts of :class:`dunbar.Ledger`; import ``Ledger`` from ``dunbar``."""
