@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text, tuple_
+from sqlalchemy import Connection, insert, select, text
 
 from dunbar.errors import ValidationError
 from dunbar.model import Channel, Encounter, Initiative
@@ -95,16 +98,43 @@ def find_by_source(conn: Connection, source: str, source_ref: str) -> int | None
 
 
 def _existing_refs(conn: Connection, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which ``(source, source_ref)`` pairs are already stored.
+
+    One lookup per source on the ``(source, source_ref)`` unique index. (A row-value
+    ``(source, source_ref) IN (...)`` is a full table scan on SQLite, which made a
+    large import quadratic.) The raw cursor avoids re-compiling a long ``IN`` list
+    per chunk; on PostgreSQL ``prepare=False`` keeps psycopg from caching a plan made
+    while the table was still empty, which turns every later lookup into a scan.
+    """
+    by_source: dict[str, list[str]] = {}
+    for source, ref in keys:
+        by_source.setdefault(source, []).append(ref)
     found: set[tuple[str, str]] = set()
-    pairs = sorted(keys)
-    for start in range(0, len(pairs), 400):
-        chunk = pairs[start : start + 400]
-        rows = conn.execute(
-            select(encounters.c.source, encounters.c.source_ref).where(
-                tuple_(encounters.c.source, encounters.c.source_ref).in_(chunk)
-            )
-        )
-        found.update((s, r) for s, r in rows)
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    cursor: Any = raw.cursor()
+    try:
+        for source, refs in by_source.items():
+            refs.sort()
+            if conn.dialect.name == "sqlite":
+                for start in range(0, len(refs), 500):
+                    chunk = refs[start : start + 500]
+                    marks = ", ".join(["?"] * len(chunk))
+                    cursor.execute(
+                        "SELECT source_ref FROM encounters "
+                        f"WHERE source = ? AND source_ref IN ({marks})",
+                        [source, *chunk],
+                    )
+                    found.update((source, ref) for (ref,) in cursor.fetchall())
+            else:
+                cursor.execute(
+                    "SELECT source_ref FROM encounters WHERE source = %s AND source_ref = ANY(%s)",
+                    [source, refs],
+                    prepare=False,
+                )
+                found.update((source, ref) for (ref,) in cursor.fetchall())
+    finally:
+        cursor.close()
     return found
 
 
@@ -123,6 +153,41 @@ def bulk_insert(
     idempotent. Every item is validated exactly as :func:`insert_encounter` does.
     """
     sqlite = conn.dialect.name == "sqlite"
+    with _bulk_cache(conn):
+        return _bulk_insert(conn, items, now=now, batch_size=batch_size, sqlite=sqlite)
+
+
+# SQLite's page cache during a bulk insert (KiB). The default 2 MiB makes every
+# insert into a large index (occurred_at, the participants' person index) a page
+# miss once the ledger holds a few hundred thousand encounters.
+BULK_CACHE_KIB = 64 * 1024
+
+
+@contextmanager
+def _bulk_cache(conn: Connection) -> Iterator[None]:
+    """A larger SQLite page cache for the duration of a bulk insert, then the old one."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    previous = int(conn.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
+    if not -BULK_CACHE_KIB < previous < 0:  # pages (> 0), or already large: leave it
+        yield
+        return
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {previous}")
+
+
+def _bulk_insert(
+    conn: Connection,
+    items: Iterable[EncounterInput],
+    *,
+    now: dt.datetime,
+    batch_size: int,
+    sqlite: bool,
+) -> tuple[int, int]:
     inserted = skipped = 0
     batch: list[EncounterInput] = []
 
@@ -163,14 +228,25 @@ def bulk_insert(
                     )
                 )
                 part_rows.extend((eid, pid) for pid in dict.fromkeys(b.participants))
+            # Many rows per INSERT where each row would otherwise be a statement of
+            # its own with a statement journal (SQLite, because of the search-index
+            # trigger on encounters) or a round trip (PostgreSQL). Participants on
+            # SQLite have no trigger, and plain one-row inserts are faster there.
             _executemany(
                 conn,
                 "encounters",
                 "id, occurred_at, minutes, channel, initiative, title, notes, "
                 "gathering_id, source, source_ref, created_at",
                 enc_rows,
+                rows_per_statement=ROWS_PER_STATEMENT,
             )
-            _executemany(conn, "encounter_participants", "encounter_id, person_id", part_rows)
+            _executemany(
+                conn,
+                "encounter_participants",
+                "encounter_id, person_id",
+                part_rows,
+                rows_per_statement=1 if sqlite else ROWS_PER_STATEMENT,
+            )
             inserted += len(keep)
         batch.clear()
 
@@ -203,14 +279,34 @@ def _allocate_ids(conn: Connection, count: int) -> list[int]:
     return [int(r) for r in rows]
 
 
-def _executemany(conn: Connection, table: str, columns: str, rows: list[Any]) -> None:
+ROWS_PER_STATEMENT = 500
+
+
+def _executemany(
+    conn: Connection, table: str, columns: str, rows: list[Any], *, rows_per_statement: int = 1
+) -> None:
+    """``INSERT`` rows through the driver, ``rows_per_statement`` rows per statement."""
     width = columns.count(",") + 1
-    marks = ", ".join(["%s"] * width) if conn.dialect.name != "sqlite" else ", ".join(["?"] * width)
     raw = conn.connection.dbapi_connection
     assert raw is not None
-    cursor = raw.cursor()
+    if isinstance(raw, sqlite3.Connection):
+        mark = "?"
+        limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    else:
+        mark, limit = "%s", 65_535
+    per = max(1, min(rows_per_statement, limit // width))
+    one = "(" + ", ".join([mark] * width) + ")"
+    whole = len(rows) - len(rows) % per if per > 1 else 0
+    cursor: Any = raw.cursor()
     try:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        if whole:
+            many = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * per)
+            cursor.executemany(
+                many,
+                (list(chain.from_iterable(rows[i : i + per])) for i in range(0, whole, per)),
+            )
+        if whole < len(rows):
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {one}", rows[whole:])
     finally:
         cursor.close()
 

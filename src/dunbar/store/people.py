@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from dunbar.errors import AmbiguousError, NotFoundError, ValidationError
 from dunbar.model import Identity, IdentityKind, LabelKind, Organisation, Person, PersonSummary
@@ -442,6 +443,15 @@ def list_people(
     offset: int = 0,
 ) -> list[PersonSummary]:
     """People with their last encounter, filtered; ordered by name."""
+    # On SQLite, group by an expression of the person id rather than the bare
+    # column: then no index order serves the GROUP BY, and SQLite reads the
+    # participants in storage order, which is encounter order, so that it reads
+    # the joined encounters sequentially instead of at random (about 2.5x faster
+    # on a large ledger). The bare column is still what is selected, so that the
+    # join below keeps its integer affinity and its automatic index.
+    group: ColumnElement[int] = encounter_participants.c.person_id
+    if conn.dialect.name == "sqlite":
+        group = group + 0
     stats = (
         select(
             encounter_participants.c.person_id.label("pid"),
@@ -449,7 +459,7 @@ def list_people(
             func.count().label("n"),
         )
         .join(encounters, encounters.c.id == encounter_participants.c.encounter_id)
-        .group_by(encounter_participants.c.person_id)
+        .group_by(group)
         .subquery()
     )
     first_email = (
@@ -500,21 +510,22 @@ def list_people(
     query = query.order_by(people.c.name_key, people.c.id).offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    rows = conn.execute(query).all()
-    tag_map = _tags_for(conn, [r.id for r in rows], everyone=limit is None and not text)
+    # Plain tuples: unpacking them is much cheaper than attribute access on rows.
+    rows = [tuple(r) for r in conn.execute(query)]
+    tag_map = _tags_for(conn, [r[0] for r in rows], everyone=limit is None and not text)
     return [
         PersonSummary(
-            id=r.id,
-            name=r.name,
-            organisation=r.org,
-            title=r.title,
-            email=r.email,
-            tags=tuple(tag_map.get(r.id, ())),
-            last_seen=r.last_seen,
-            encounters=r.n or 0,
-            is_me=bool(r.is_me),
+            id=pid,
+            name=name,
+            organisation=org,
+            title=title,
+            email=email,
+            tags=tuple(tag_map.get(pid, ())),
+            last_seen=last_seen,
+            encounters=n or 0,
+            is_me=bool(is_me),
         )
-        for r in rows
+        for pid, name, title, is_me, org, email, last_seen, n in rows
     ]
 
 
