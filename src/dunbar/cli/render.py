@@ -30,8 +30,23 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+def _json_default(value: Any) -> Any:
+    """What the C JSON encoder cannot write itself (it calls this per object)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return value.__dict__
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return to_jsonable(value)
+
+
 def emit_json(value: Any) -> None:
-    json.dump(to_jsonable(value), sys.stdout, ensure_ascii=False, indent=2)
+    """JSON on stdout: indented for a person at a terminal, compact for a pipe.
+
+    Compact output keeps Python's C encoder (``indent`` forces the pure-Python
+    one), which matters for 50,000-person listings.
+    """
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(value, default=_json_default, ensure_ascii=False, indent=indent))
     sys.stdout.write("\n")
 
 

@@ -372,14 +372,24 @@ DATA_TABLES: tuple[Table, ...] = (
 )
 
 
+_LIMITS: dict[str, dict[str, int]] = {}
+
+
 def check_lengths(table: Table, values: Mapping[str, Any]) -> None:
     """Refuse text longer than its column allows.
 
     PostgreSQL enforces ``VARCHAR(n)``, SQLite does not: checking here makes both
     backends accept the same values (and every SQLite backup restorable anywhere).
     """
+    limits = _LIMITS.get(table.name)
+    if limits is None:
+        limits = _LIMITS[table.name] = {
+            c.name: int(getattr(c.type, "length", 0) or 0)
+            for c in table.c
+            if getattr(c.type, "length", None)
+        }
     for name, value in values.items():
-        length = getattr(table.c[name].type, "length", None)
+        length = limits.get(name)
         if isinstance(value, str) and length is not None and len(value) > length:
             raise ValidationError(
                 f"{name.replace('_', ' ')} too long ({len(value)} characters, at most {length})",

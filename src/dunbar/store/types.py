@@ -47,4 +47,6 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 def sqlite_datetime_text(moment: dt.datetime) -> str:
     """The stored SQLite text of an aware datetime (for the raw bulk path)."""
-    return moment.astimezone(dt.UTC).strftime(SQLITE_DATETIME_FORMAT)
+    # isoformat is several times faster than strftime, and gives the same text
+    # (zero-padded years included) for the naive UTC time.
+    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
