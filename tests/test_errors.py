@@ -15,6 +15,7 @@ TREE = [
     ("UsageError", "DunbarError", 2),
     ("ValidationError", "UsageError", 2),
     ("NotFoundError", "UsageError", 2),
+    ("FormatError", "UsageError", 2),
     ("AmbiguousError", "UsageError", 2),
     ("DatabaseError", "DunbarError", 2),
     ("NoLedgerError", "DatabaseError", 2),

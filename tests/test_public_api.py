@@ -34,6 +34,7 @@ PUBLIC = {
     "FavourKind",
     "FavourStatus",
     "FollowUp",
+    "FormatError",
     "Gathering",
     "GatheringKind",
     "Identity",

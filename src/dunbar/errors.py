@@ -10,6 +10,7 @@ The CLI prints ``str(error)`` as one line on stderr and exits with
     ├── UsageError                   exit 2   the request itself is wrong
     │   ├── ValidationError                   a value is malformed or out of range
     │   ├── NotFoundError                     no such person, organisation, record
+    │   ├── FormatError                       a file is not in the declared format
     │   └── AmbiguousError                    a name matches several people
     └── DatabaseError                exit 2   the database cannot be used as it is
         ├── NoLedgerError                     no database at that place (run init)
@@ -27,6 +28,7 @@ __all__ = [
     "BackupError",
     "DatabaseError",
     "DunbarError",
+    "FormatError",
     "NoLedgerError",
     "NotALedgerError",
     "NotFoundError",
@@ -58,6 +60,14 @@ class ValidationError(UsageError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class FormatError(UsageError):
+    """A file is not in the declared (or any recognised) format.
+
+    Raised before anything of the file is applied; the CLI shows it as one line
+    and exits with 2.
+    """
 
 
 class NotFoundError(UsageError):

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from dunbar.errors import UsageError
+from dunbar.errors import FormatError
 from dunbar.model import Channel, Initiative
 
 __all__ = [
@@ -26,14 +26,6 @@ __all__ = [
     "Rejection",
     "Warning_",
 ]
-
-
-class FormatError(UsageError):
-    """A file is not in the declared (or any recognised) format.
-
-    Raised before anything of the file is applied; the CLI shows it as one line
-    and exits with 2.
-    """
 
 
 @dataclass(frozen=True)
