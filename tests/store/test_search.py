@@ -9,6 +9,8 @@ import pytest
 
 from dunbar import IdentityKind, LabelKind, Ledger, PersonFields, SearchHit, ValidationError
 
+NOW = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
+
 
 def kinds(hits: list[SearchHit]) -> set[tuple[str, int]]:
     return {(h.kind, h.ref) for h in hits}
@@ -139,3 +141,42 @@ def test_index_follows_deletes(ledger: Ledger, world: dict[str, int]) -> None:
     assert hit.text == "Paella with Zoë and [forgotten] — Talked about Valencia"
     ledger.forget(world["zoe"])
     assert ledger.search("paella") == [] and ledger.search("cooperative") == []
+
+
+def test_only_encounters_with_text_are_indexed(ledger: Ledger, world: dict[str, int]) -> None:
+    # Migration 0004: the insert trigger skips untitled encounters (a bulk-import
+    # cost), and still indexes those with a title or notes, by either path.
+    from dunbar import EncounterInput
+
+    table, key = (
+        ("search_fts", "rowid") if ledger.backend == "sqlite" else ("search_index", "rowid_key")
+    )
+
+    def indexed(encounter_id: int) -> bool:
+        with ledger.engine.connect() as conn:
+            found = conn.exec_driver_sql(
+                f"SELECT count(*) FROM {table} WHERE {key} = {4 * encounter_id + 2}"
+            ).scalar()
+        return bool(found)
+
+    person = next(iter(world.values()))
+    quiet = ledger.log(None, with_=[person], when="2026-11-01")
+    titled = ledger.log("Harbour walk", with_=[person], when="2026-11-02")
+    noted = ledger.log(None, with_=[person], when="2026-11-03", notes_text="lighthouse")
+    assert (indexed(quiet.id), indexed(titled.id), indexed(noted.id)) == (False, True, True)
+    ledger.bulk_add_encounters(
+        [
+            EncounterInput(
+                when=NOW - dt.timedelta(days=9), participants=[person], source="t", source_ref="a"
+            ),
+            EncounterInput(
+                when=NOW - dt.timedelta(days=8),
+                participants=[person],
+                title="Ferry ride",
+                source="t",
+                source_ref="b",
+            ),
+        ]
+    )
+    assert [h.text for h in ledger.search("ferry")] == ["Ferry ride"]
+    assert [h.text for h in ledger.search("lighthouse")] == ["lighthouse"]

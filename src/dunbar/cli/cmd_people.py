@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dunbar.cli.app import JsonOption, add_app, app, confirm, open_ledger
-from dunbar.cli.render import ago, console, emit_json, fmt_date, fmt_when
+from dunbar.cli.render import ago, console, done, emit_json, fmt_date, fmt_when
 from dunbar.errors import ValidationError
 from dunbar.normalise import parse_date
 
@@ -84,10 +84,7 @@ def add_person(
             birthday=birthday,
             custom=_fields(field),
         )
-    if as_json:
-        emit_json(person)
-    else:
-        console().print(f"Added #{person.id} {person.name}", markup=False)
+    done(person, f"Added #{person.id} {person.name}", as_json=as_json)
 
 
 @add_app.command("org")
@@ -101,10 +98,7 @@ def add_org(
     """Add an organisation."""
     with open_ledger(ctx) as ledger:
         org = ledger.add_organisation(name, domain=domain, industry=industry)
-    if as_json:
-        emit_json(org)
-    else:
-        console().print(f"Added organisation #{org.id} {org.name}", markup=False)
+    done(org, f"Added organisation #{org.id} {org.name}", as_json=as_json)
 
 
 @app.command()
@@ -203,10 +197,7 @@ def edit(
             clear=[c.replace("-", "_") for c in clear or []],
             region=region,
         )
-    if as_json:
-        emit_json(updated)
-    else:
-        console().print(f"Updated #{updated.id} {updated.name}", markup=False)
+    done(updated, f"Updated #{updated.id} {updated.name}", as_json=as_json)
 
 
 @app.command()
@@ -379,10 +370,7 @@ def merge(
             raise ValidationError("both names point to the same person")
         confirm(f"Merge #{b.id} {b.name} into #{a.id} {a.name}?", yes=yes)
         merged = ledger.merge(a.id, b.id)
-    if as_json:
-        emit_json(merged)
-    else:
-        console().print(f"Merged #{b.id} {b.name} into #{merged.id} {merged.name}", markup=False)
+    done(merged, f"Merged #{b.id} {b.name} into #{merged.id} {merged.name}", as_json=as_json)
 
 
 @app.command()

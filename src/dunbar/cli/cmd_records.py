@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from dunbar.cli.app import JsonOption, app, open_ledger
-from dunbar.cli.render import console, emit_json, fmt_when
+from dunbar.cli.render import done, fmt_when
 from dunbar.errors import ValidationError
 
 
@@ -63,14 +63,12 @@ def log(
             create=create,
         )
         names = [ledger.person(pid).name for pid in encounter.participants]
-    if as_json:
-        emit_json(encounter)
-    else:
-        console().print(
-            f"Logged #{encounter.id} {encounter.channel.value.replace('_', '-')} "
-            f"{fmt_when(encounter.when)} with {', '.join(names)}",
-            markup=False,
-        )
+    done(
+        encounter,
+        f"Logged #{encounter.id} {encounter.channel.value.replace('_', '-')} "
+        f"{fmt_when(encounter.when)} with {', '.join(names)}",
+        as_json=as_json,
+    )
 
 
 @app.command()
@@ -87,10 +85,7 @@ def note(
     """Write down what you learned, optionally about someone."""
     with open_ledger(ctx) as ledger:
         written = ledger.add_note(text, about=about, topics=topic or [], when=on)
-    if as_json:
-        emit_json(written)
-    else:
-        console().print(f"Noted #{written.id}", markup=False)
+    done(written, f"Noted #{written.id}", as_json=as_json)
 
 
 @app.command()
@@ -125,13 +120,11 @@ def favor(
             favour = ledger.add_favour(
                 from_ or "me", to or "me", what, kind=kind, on=on, status=status
             )
-    if as_json:
-        emit_json(favour)
-    else:
-        console().print(
-            f"Favour #{favour.id}: {favour.what} ({favour.kind.value}, {favour.status.value})",
-            markup=False,
-        )
+    done(
+        favour,
+        f"Favour #{favour.id}: {favour.what} ({favour.kind.value}, {favour.status.value})",
+        as_json=as_json,
+    )
 
 
 @app.command()
@@ -162,15 +155,13 @@ def intro(
             pid: ledger.person(pid).name
             for pid in (made.broker_id, made.person_a_id, made.person_b_id)
         }
-    if as_json:
-        emit_json(made)
-    else:
-        console().print(
-            f"Introduction #{made.id}: {names[made.broker_id]} introduced "
-            f"{names[made.person_a_id]} and {names[made.person_b_id]} "
-            f"({made.outcome.value})",
-            markup=False,
-        )
+    done(
+        made,
+        f"Introduction #{made.id}: {names[made.broker_id]} introduced "
+        f"{names[made.person_a_id]} and {names[made.person_b_id]} "
+        f"({made.outcome.value})",
+        as_json=as_json,
+    )
 
 
 @app.command()
@@ -186,7 +177,4 @@ def know(
     with open_ledger(ctx) as ledger:
         tie = ledger.know(a, b, strength=strength, on=on)
         names = [ledger.person(tie.person_a_id).name, ledger.person(tie.person_b_id).name]
-    if as_json:
-        emit_json(tie)
-    else:
-        console().print(f"Noted: {names[0]} and {names[1]} know each other", markup=False)
+    done(tie, f"Noted: {names[0]} and {names[1]} know each other", as_json=as_json)

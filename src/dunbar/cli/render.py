@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["console", "emit_json", "err", "fmt_date", "fmt_when", "to_jsonable"]
+__all__ = ["console", "done", "emit_json", "err", "fmt_date", "fmt_when", "to_jsonable"]
 
 
 def to_jsonable(value: Any) -> Any:
@@ -28,6 +28,14 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple | set):
         return [to_jsonable(v) for v in value]
     return value
+
+
+def done(value: Any, message: str, *, as_json: bool) -> None:
+    """What a write command says when it succeeds: the record as JSON, or one line."""
+    if as_json:
+        emit_json(value)
+    else:
+        console().print(message, markup=False, highlight=False)
 
 
 def _json_default(value: Any) -> Any:
