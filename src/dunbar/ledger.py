@@ -69,7 +69,6 @@ from dunbar.store.search import SearchHit
 from dunbar.store.tables import (
     check_lengths,
     encounter_participants,
-    encounters,
     favours,
     follow_ups,
     introductions,
@@ -355,13 +354,14 @@ class Ledger(RecordsMixin, GatheringsMixin, ImportsMixin, LedgerBase):
         with self._read() as conn:
             pid = people_store.resolve_person(conn, ref)
             person = people_store.load_person(conn, pid)
+            # Newest first, straight from the participants' (person, time) index.
             query = (
-                select(encounters.c.id)
-                .join(
-                    encounter_participants, encounter_participants.c.encounter_id == encounters.c.id
-                )
+                select(encounter_participants.c.encounter_id)
                 .where(encounter_participants.c.person_id == pid)
-                .order_by(encounters.c.occurred_at.desc(), encounters.c.id.desc())
+                .order_by(
+                    encounter_participants.c.occurred_at.desc(),
+                    encounter_participants.c.encounter_id.desc(),
+                )
             )
             if limit is not None:
                 query = query.limit(limit)

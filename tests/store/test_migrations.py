@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -25,7 +26,6 @@ from dunbar import (
     SchemaTooNewError,
 )
 from dunbar.model import Channel, Initiative
-from dunbar.store import encounters as enc_store
 from dunbar.store import people as people_store
 from dunbar.store import records
 from dunbar.store.engine import make_engine, resolve_url
@@ -101,7 +101,7 @@ def test_migrated_schema_matches_the_tables(fresh_target: str) -> None:
             assert found_fks == expected_fks, table.name
 
 
-def _old_ledger(target: str) -> dict[str, int]:
+def _old_ledger(target: str) -> dict[str, Any]:
     """A ledger written by a dunbar whose newest schema was 0001 (no search index)."""
     with connected(target) as conn:
         upgrade(conn, "0001")
@@ -121,19 +121,36 @@ def _old_ledger(target: str) -> dict[str, int]:
             when=NOW,
             encounter_id=None,
         ).id
-        enc = enc_store.insert_encounter(
-            conn,
-            enc_store.EncounterInput(
-                when=NOW - dt.timedelta(days=3),
-                participants=[zoe],
-                channel=Channel.CALL,
-                initiative=Initiative.IN,
-                title="Paella planning",
-            ),
-            now=NOW,
-        )
+        # The 0001 tables, written as that dunbar wrote them (today's store code
+        # writes today's columns).
+        met = NOW - dt.timedelta(days=3)
+        enc = _insert_0001_encounter(conn, zoe, met, title="Paella planning")
         assert current_revision(conn) == "0001"
-    return {"zoe": zoe, "note": note, "enc": enc}
+    return {"zoe": zoe, "note": note, "enc": enc, "met": met}
+
+
+def _insert_0001_encounter(conn: Connection, person: int, when: dt.datetime, *, title: str) -> int:
+    stamp = {"sqlite": "%Y-%m-%d %H:%M:%S.%f"}.get(conn.dialect.name)
+    moment: object = when.replace(tzinfo=None).strftime(stamp) if stamp else when
+    created: object = NOW.replace(tzinfo=None).strftime(stamp) if stamp else NOW
+    enc = conn.execute(
+        text(
+            "INSERT INTO encounters (occurred_at, channel, initiative, title, source, created_at) "
+            "VALUES (:at, :channel, :initiative, :title, 'manual', :created) RETURNING id"
+        ),
+        {
+            "at": moment,
+            "channel": Channel.CALL.value,
+            "initiative": Initiative.IN.value,
+            "title": title,
+            "created": created,
+        },
+    ).scalar_one()
+    conn.execute(
+        text("INSERT INTO encounter_participants (encounter_id, person_id) VALUES (:e, :p)"),
+        {"e": enc, "p": person},
+    )
+    return int(enc)
 
 
 def test_an_old_ledger_is_migrated_on_open(fresh_target: str) -> None:
@@ -143,6 +160,8 @@ def test_an_old_ledger_is_migrated_on_open(fresh_target: str) -> None:
         zoe = ledger.person("zoe nunez")
         assert (zoe.id, zoe.title, zoe.topics) == (ids["zoe"], "Treasurer", ["cooperatives"])
         assert [e.title for e in ledger.profile(zoe.id).encounters] == ["Paella planning"]
+        # 0005 copied the encounter's time onto its participant rows.
+        assert [(p.id, p.last_seen) for p in ledger.people()] == [(ids["zoe"], ids["met"])]
         # 0002 backfilled the index from the rows already there.
         assert [(h.kind, h.ref) for h in ledger.search("zoe")] == [("person", ids["zoe"])]
         assert [(h.kind, h.ref) for h in ledger.search("cooperatives")] == [("person", ids["zoe"])]

@@ -45,22 +45,38 @@ class EncounterInput:
     source_ref: str | None = None
 
 
+# Longest minutes an encounter may last: a conference, not a lifetime.
+MAX_MINUTES = 60 * 24 * 14
+_TITLE_MAX = 500
+_SOURCE_MAX = int(getattr(encounters.c.source.type, "length", 0))
+_REF_MAX = int(getattr(encounters.c.source_ref.type, "length", 0))
+
+
 def check_encounter(item: EncounterInput, *, now: dt.datetime) -> None:
-    if item.when.tzinfo is None:
+    """Refuse an encounter the ledger must not store, with one clear reason.
+
+    Called once per item on the bulk path, so the common case is a handful of
+    comparisons (no per-item allocation).
+    """
+    when = item.when
+    if when.tzinfo is None:
         raise ValidationError("an encounter time needs a time zone", field="when")
-    if item.when > now + FUTURE_SLACK:
+    if when > now + FUTURE_SLACK:
         raise ValidationError(
-            f"encounter dated {item.when.date().isoformat()} is in the future", field="when"
+            f"encounter dated {when.date().isoformat()} is in the future", field="when"
         )
-    if item.minutes is not None and (isinstance(item.minutes, bool) or item.minutes < 0):
-        raise ValidationError(f"minutes must be zero or more, got {item.minutes}", field="minutes")
-    if item.minutes is not None and item.minutes > 60 * 24 * 14:
-        raise ValidationError(f"{item.minutes} minutes is longer than two weeks", field="minutes")
+    minutes = item.minutes
+    if minutes is not None and (isinstance(minutes, bool) or not 0 <= minutes <= MAX_MINUTES):
+        if isinstance(minutes, bool) or minutes < 0:
+            raise ValidationError(f"minutes must be zero or more, got {minutes}", field="minutes")
+        raise ValidationError(f"{minutes} minutes is longer than two weeks", field="minutes")
     if not item.participants:
         raise ValidationError("an encounter needs at least one other person", field="with")
-    if item.title is not None and len(item.title) > 500:
-        raise ValidationError("title too long (at most 500 characters)", field="title")
-    check_lengths(encounters, {"source": item.source, "source_ref": item.source_ref})
+    if item.title is not None and len(item.title) > _TITLE_MAX:
+        raise ValidationError(f"title too long (at most {_TITLE_MAX} characters)", field="title")
+    ref = item.source_ref
+    if len(item.source) > _SOURCE_MAX or (ref is not None and len(ref) > _REF_MAX):
+        check_lengths(encounters, {"source": item.source, "source_ref": ref})
 
 
 def insert_encounter(conn: Connection, item: EncounterInput, *, now: dt.datetime) -> int:
@@ -83,7 +99,10 @@ def insert_encounter(conn: Connection, item: EncounterInput, *, now: dt.datetime
     eid = int(result.inserted_primary_key[0])
     conn.execute(
         insert(encounter_participants),
-        [{"encounter_id": eid, "person_id": pid} for pid in dict.fromkeys(item.participants)],
+        [
+            {"encounter_id": eid, "person_id": pid, "occurred_at": item.when}
+            for pid in dict.fromkeys(item.participants)
+        ],
     )
     return eid
 
@@ -209,16 +228,18 @@ def _bulk_insert(
             ids = _allocate_ids(conn, len(keep))
             created = sqlite_datetime_text(now) if sqlite else now
             enc_rows: list[Any] = []
-            part_rows: list[tuple[int, int]] = []
+            part_rows: list[tuple[int, int, Any]] = []
+            stamp = sqlite_datetime_text if sqlite else _as_is
             for eid, b in zip(ids, keep, strict=True):
-                when: Any = sqlite_datetime_text(b.when) if sqlite else b.when
+                when = stamp(b.when)
                 enc_rows.append(
                     (
                         eid,
                         when,
                         b.minutes,
-                        b.channel.value,
-                        b.initiative.value,
+                        # ``_value_``: the plain attribute behind Enum.value's descriptor.
+                        b.channel._value_,
+                        b.initiative._value_,
                         b.title,
                         b.notes,
                         b.gathering_id,
@@ -227,7 +248,7 @@ def _bulk_insert(
                         created,
                     )
                 )
-                part_rows.extend((eid, pid) for pid in dict.fromkeys(b.participants))
+                part_rows.extend((eid, pid, when) for pid in dict.fromkeys(b.participants))
             # Many rows per INSERT where each row would otherwise be a statement of
             # its own with a statement journal (SQLite, because of the search-index
             # trigger on encounters) or a round trip (PostgreSQL). Participants on
@@ -243,7 +264,7 @@ def _bulk_insert(
             _executemany(
                 conn,
                 "encounter_participants",
-                "encounter_id, person_id",
+                "encounter_id, person_id, occurred_at",
                 part_rows,
                 rows_per_statement=1 if sqlite else ROWS_PER_STATEMENT,
             )
@@ -258,6 +279,10 @@ def _bulk_insert(
     if batch:
         flush()
     return inserted, skipped
+
+
+def _as_is(moment: dt.datetime) -> Any:
+    return moment
 
 
 def _allocate_ids(conn: Connection, count: int) -> list[int]:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
-from sqlalchemy.sql.elements import ColumnElement
 
 from dunbar.errors import AmbiguousError, NotFoundError, ValidationError
 from dunbar.model import Identity, IdentityKind, LabelKind, Organisation, Person, PersonSummary
@@ -28,7 +27,6 @@ from dunbar.normalise import (
 from dunbar.store.tables import (
     check_lengths,
     encounter_participants,
-    encounters,
     identities,
     organisations,
     people,
@@ -443,23 +441,15 @@ def list_people(
     offset: int = 0,
 ) -> list[PersonSummary]:
     """People with their last encounter, filtered; ordered by name."""
-    # On SQLite, group by an expression of the person id rather than the bare
-    # column: then no index order serves the GROUP BY, and SQLite reads the
-    # participants in storage order, which is encounter order, so that it reads
-    # the joined encounters sequentially instead of at random (about 2.5x faster
-    # on a large ledger). The bare column is still what is selected, so that the
-    # join below keeps its integer affinity and its automatic index.
-    group: ColumnElement[int] = encounter_participants.c.person_id
-    if conn.dialect.name == "sqlite":
-        group = group + 0
+    # An index-only scan of the participants' (person_id, occurred_at) index
+    # (migration 0005): no encounter is read.
     stats = (
         select(
             encounter_participants.c.person_id.label("pid"),
-            func.max(encounters.c.occurred_at).label("last_seen"),
+            func.max(encounter_participants.c.occurred_at).label("last_seen"),
             func.count().label("n"),
         )
-        .join(encounters, encounters.c.id == encounter_participants.c.encounter_id)
-        .group_by(group)
+        .group_by(encounter_participants.c.person_id)
         .subquery()
     )
     first_email = (

@@ -172,8 +172,12 @@ encounter_participants = Table(
         "encounter_id", Integer, ForeignKey("encounters.id", ondelete="CASCADE"), nullable=False
     ),
     Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    # The encounter's own time, copied when the row is written (migration 0005), so
+    # that last-seen and a person's timeline are index-only scans.
+    Column("occurred_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("encounter_id", "person_id"),
-    Index("ix_encounter_participants_person", "person_id", "encounter_id"),
+    Index("ix_encounter_participants_person", "person_id", "occurred_at", "encounter_id"),
+    sqlite_with_rowid=False,
 )
 
 notes = Table(

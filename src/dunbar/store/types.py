@@ -49,4 +49,6 @@ def sqlite_datetime_text(moment: dt.datetime) -> str:
     """The stored SQLite text of an aware datetime (for the raw bulk path)."""
     # isoformat is several times faster than strftime, and gives the same text
     # (zero-padded years included) for the naive UTC time.
-    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    # The aware UTC text ends in "+00:00"; the first 26 characters are the naive
+    # text (years are always four digits).
+    return moment.astimezone(dt.UTC).isoformat(" ", "microseconds")[:26]
