@@ -149,13 +149,15 @@ encounters = Table(
     "encounters",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("occurred_at", UTCDateTime, nullable=False, index=True),
+    # No index on the time: every time query goes through a person (the
+    # participants' (person, time) index, migration 0005).
+    Column("occurred_at", UTCDateTime, nullable=False),
     Column("minutes", Integer),
     Column("channel", String(16), nullable=False),
     Column("initiative", String(8), nullable=False),
     Column("title", String(500)),
     Column("notes", Text),
-    Column("gathering_id", Integer, ForeignKey("gatherings.id", ondelete="SET NULL"), index=True),
+    Column("gathering_id", Integer, ForeignKey("gatherings.id", ondelete="SET NULL")),
     Column("source", String(100), nullable=False),
     Column("source_ref", String(500)),
     Column("created_at", UTCDateTime, nullable=False),
@@ -163,6 +165,13 @@ encounters = Table(
     CheckConstraint(_in("initiative", INITIATIVES), name="initiative"),
     CheckConstraint("minutes IS NULL OR minutes >= 0", name="minutes_nonnegative"),
     UniqueConstraint("source", "source_ref"),
+    # Only the few encounters of a gathering are indexed (migration 0005).
+    Index(
+        "ix_encounters_gathering_id",
+        "gathering_id",
+        sqlite_where=text("gathering_id IS NOT NULL"),
+        postgresql_where=text("gathering_id IS NOT NULL"),
+    ),
 )
 
 encounter_participants = Table(

@@ -9,6 +9,11 @@ encounter_id)``, both are index-only scans. An encounter's time is written once,
 when it is inserted (dunbar never moves an encounter in time), so the copy cannot
 drift; ``store.encounters`` is the only writer.
 
+The encounters' own index on ``occurred_at`` goes: nothing asks for encounters by
+time without a person any more, and it cost a B-tree insert per encounter. The
+index on ``gathering_id`` keeps only the encounters of a gathering (partial), so
+the many that belong to none cost nothing. Together about 9 % of a bulk import.
+
 On SQLite the table becomes ``WITHOUT ROWID``: its rows live in the primary-key
 B-tree itself, so a participant costs two B-tree inserts instead of three, which
 pays for the wider index on the bulk import path.
@@ -37,7 +42,21 @@ def _fk(column: str, target: str) -> sa.Column[int]:
     return sa.Column(column, sa.Integer, sa.ForeignKey(target, ondelete="CASCADE"), nullable=False)
 
 
+GATHERING_INDEX = "ix_encounters_gathering_id"
+TIME_INDEX = "ix_encounters_occurred_at"
+NOT_NULL = sa.text("gathering_id IS NOT NULL")
+
+
 def upgrade() -> None:
+    op.drop_index(TIME_INDEX, table_name="encounters")
+    op.drop_index(GATHERING_INDEX, table_name="encounters")
+    op.create_index(
+        GATHERING_INDEX,
+        "encounters",
+        ["gathering_id"],
+        sqlite_where=NOT_NULL,
+        postgresql_where=NOT_NULL,
+    )
     if op.get_bind().dialect.name == "sqlite":
         op.create_table(
             "encounter_participants_new",
@@ -67,6 +86,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(GATHERING_INDEX, table_name="encounters")
+    op.create_index(GATHERING_INDEX, "encounters", ["gathering_id"])
+    op.create_index(TIME_INDEX, "encounters", ["occurred_at"])
     if op.get_bind().dialect.name == "sqlite":
         op.create_table(
             "encounter_participants_old",
