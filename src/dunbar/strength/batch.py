@@ -42,7 +42,10 @@ __all__ = [
     "DIRECTION_CODES",
     "BatchScores",
     "EpisodeArrays",
+    "Tally",
     "score_many",
+    "score_tally",
+    "tally_many",
     "to_arrays",
 ]
 
@@ -52,6 +55,7 @@ IntArray = npt.NDArray[np.int64]
 CHANNEL_CODES: Mapping[Channel, int] = {c: i for i, c in enumerate(Channel)}
 DIRECTION_CODES: Mapping[str | None, int] = {None: 0, "out": 1, "in": 2}
 _REACTION = CHANNEL_CODES[Channel.REACTION]
+LN2 = float(np.log(2.0))
 _N_CHANNELS = len(CHANNEL_CODES)
 STATUSES = ("unknown", "declared-only", "scored")
 
@@ -186,6 +190,385 @@ def _validate(
         )
 
 
+@dataclass(frozen=True)
+class Tally:
+    """Every person's episode sums as of one day: what a score is made of.
+
+    A tally is *brought forward* exactly: every decayed sum only shrinks by a
+    factor ``2^(−Δ/h)`` when ``Δ`` days pass without a new episode, and the day
+    counts grow by ``Δ``. So a tally made today (and stored,
+    :mod:`dunbar.store.tallies`) gives tomorrow's scores without reading a single
+    episode again (:func:`score_tally`), as long as no episode was added since.
+
+    Arrays are aligned with ``person``. ``recency`` is the best
+    ``u·2^(−age/h_rec)`` over non-reaction episodes (NaN: none); day counts are
+    −1 where there is nothing to count. ``peak`` is the highest score the tie
+    reached at the end of any of its episode days (NaN without episodes), the
+    "strong history" that makes a dormant tie worth reviving (MODEL.md §3).
+    """
+
+    person: IntArray
+    as_of: int
+    activity: FloatArray
+    decay_sum: FloatArray
+    recency: FloatArray
+    count: IntArray
+    outbound: IntArray
+    inbound: IntArray
+    last_episode: IntArray
+    last_contact: IntArray
+    first_age: IntArray
+    peak: FloatArray
+
+    def __len__(self) -> int:
+        return len(self.person)
+
+    def at(self, day: int, params: StrengthParams) -> Tally:
+        """This tally brought forward to ``day`` (a day ordinal, not before ``as_of``)."""
+        delta = day - self.as_of
+        if delta < 0:
+            raise ValidationError(
+                f"a tally as of {dt.date.fromordinal(self.as_of)} cannot score an earlier day",
+                field="now",
+            )
+        if delta == 0:
+            return self
+        act = 2.0 ** (-delta / params.h_act)
+        later = {"last_episode", "last_contact", "first_age"}
+        values = {
+            name: np.where(getattr(self, name) >= 0, getattr(self, name) + delta, -1)
+            for name in later
+        }
+        return Tally(
+            person=self.person,
+            as_of=day,
+            activity=self.activity * act,
+            decay_sum=self.decay_sum * act,
+            recency=self.recency * 2.0 ** (-delta / params.h_rec),
+            count=self.count,
+            outbound=self.outbound,
+            inbound=self.inbound,
+            peak=self.peak,
+            **values,
+        )
+
+
+def _merged(
+    pidx: IntArray,
+    age: IntArray,
+    ch: IntArray,
+    dirn: IntArray,
+    mins: FloatArray,
+    grp: FloatArray,
+    n_people: int,
+    params: StrengthParams,
+) -> tuple[IntArray, IntArray, IntArray, IntArray, FloatArray]:
+    """The dedup by (person, age, channel, direction), sorted by person then age.
+
+    Returns each merged episode's person index, age, channel, direction and
+    duration factor u.
+    """
+    span = int(age.max()) + 1 if len(age) else 1
+    if n_people * span * _N_CHANNELS * 3 >= 2**62:
+        raise ValidationError("too many people or too long a history to score at once")
+    key = ((pidx * span + age) * _N_CHANNELS + ch) * 3 + dirn
+    uniq, inverse = np.unique(key, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    shared = mins / np.where(np.isnan(grp), 1.0, grp) ** params.group_exponent
+    unknown = np.bincount(inverse, weights=np.isnan(shared), minlength=len(uniq)) > 0
+    total = np.bincount(inverse, weights=np.nan_to_num(shared, nan=0.0), minlength=len(uniq))
+    factor = np.where(unknown, 1.0, total / (total + params.duration_half_minutes))
+    e_dir = uniq % 3
+    e_ch = (uniq // 3) % _N_CHANNELS
+    e_age = (uniq // (3 * _N_CHANNELS)) % span
+    e_p = uniq // (3 * _N_CHANNELS * span)
+    return e_p, e_age, e_ch, e_dir, factor
+
+
+def _closeness_part(closeness: npt.ArrayLike | None, n_people: int) -> FloatArray:
+    if closeness is None:
+        return np.full(n_people, np.nan)
+    q = _ints(closeness, "closeness")
+    if q.shape != (n_people,):
+        raise ValidationError("closeness must be aligned with people", field="closeness")
+    if ((q != 0) & ((q < 1) | (q > 7))).any():
+        raise ValidationError("closeness must lie in 1..7 (0 for none)", field="closeness")
+    return np.where(q > 0, (q - 1) / 6.0, np.nan)
+
+
+def _known_day(first_known: npt.ArrayLike | None, n_people: int, now_ord: int) -> IntArray:
+    """``first_known`` as day ordinals (−1: none), checked against ``now``."""
+    if first_known is None:
+        return np.full(n_people, -1, dtype=np.int64)
+    fk = _ints(first_known, "first_known")
+    if fk.shape != (n_people,):
+        raise ValidationError("first_known must be aligned with people", field="first_known")
+    if ((fk >= 0) & (fk > now_ord)).any():
+        raise ValidationError("a first_known day is after now", field="first_known")
+    return fk
+
+
+def _weighted(parts: Mapping[str, FloatArray], params: StrengthParams) -> FloatArray:
+    """Σ w_c x_c / Σ_present w_c (NaN where no part is present or no weight)."""
+    numerator = np.zeros_like(next(iter(parts.values())))
+    denominator = np.zeros_like(numerator)
+    for c in COMPONENTS:
+        present = ~np.isnan(parts[c])
+        w = params.weights.of(c)
+        numerator += np.where(present, w * np.nan_to_num(parts[c]), 0.0)
+        denominator += np.where(present, w, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator > 0, numerator / denominator, np.nan)
+
+
+def tally_many(
+    person: npt.ArrayLike,
+    day: npt.ArrayLike,
+    channel: npt.ArrayLike,
+    direction: npt.ArrayLike,
+    minutes: npt.ArrayLike | None = None,
+    group: npt.ArrayLike | None = None,
+    *,
+    now: dt.date | dt.datetime,
+    people: npt.ArrayLike | None = None,
+    first_known: npt.ArrayLike | None = None,
+    closeness: npt.ArrayLike | None = None,
+    params: StrengthParams | None = None,
+) -> Tally:
+    """Every person's :class:`Tally` as of ``now`` (arguments as :func:`score_many`).
+
+    ``first_known`` and ``closeness`` only enter the ``peak``.
+    """
+    params = params or StrengthParams()
+    now_day = now.date() if isinstance(now, dt.datetime) else now
+    now_ord = now_day.toordinal()
+    pid = _ints(person, "person")
+    n = len(pid)
+    day_arr, ch, dirn = _ints(day, "day"), _ints(channel, "channel"), _ints(direction, "direction")
+    if not (len(day_arr) == len(ch) == len(dirn) == n):
+        raise ValidationError("person, day, channel and direction must have the same length")
+    mins, grp = _floats(minutes, n, "minutes"), _floats(group, n, "group")
+    age = now_ord - day_arr
+    _validate(age, ch, dirn, mins, grp)
+    ids, pidx = _people_index(pid, people)
+    n_people = len(ids)
+    k_part = _closeness_part(closeness, n_people)
+    known = _known_day(first_known, n_people, now_ord)
+
+    e_p, e_age, e_ch, e_dir, factor = _merged(pidx, age, ch, dirn, mins, grp, n_people, params)
+    cw = np.asarray(params.channel_weights.as_tuple())[e_ch]
+    decay = 2.0 ** (-e_age / params.h_act)
+    activity = np.bincount(e_p, weights=cw * factor * decay, minlength=n_people).astype(np.float64)
+    decay_sum = np.bincount(e_p, weights=decay, minlength=n_people).astype(np.float64)
+    count = np.bincount(e_p, minlength=n_people).astype(np.int64)
+    outbound = np.bincount(e_p, weights=e_dir == 1, minlength=n_people).astype(np.int64)
+    inbound = np.bincount(e_p, weights=e_dir == 2, minlength=n_people).astype(np.int64)
+
+    # Segments of each person's merged episodes (contiguous, ages ascending).
+    starts = np.flatnonzero(np.r_[True, e_p[1:] != e_p[:-1]]) if len(e_p) else np.array([], int)
+    seg_people = e_p[starts]
+    contact = e_ch != _REACTION
+    fresh = np.where(contact, factor * 2.0 ** (-e_age / params.h_rec), -1.0)
+    big = np.iinfo(np.int64).max
+    last_episode = np.full(n_people, -1, dtype=np.int64)
+    last_contact = np.full(n_people, -1, dtype=np.int64)
+    first_age = np.full(n_people, -1, dtype=np.int64)
+    recency = np.full(n_people, np.nan)
+    if len(e_p):
+        last_episode[seg_people] = e_age[starts]
+        ends = np.r_[starts[1:], len(e_p)] - 1
+        first_age[seg_people] = e_age[ends]
+        best = np.maximum.reduceat(fresh, starts)
+        recency[seg_people] = np.where(best >= 0, best, np.nan)
+        lc = np.minimum.reduceat(np.where(contact, e_age, big), starts)
+        last_contact[seg_people] = np.where(lc == big, -1, lc)
+    peak = _history_peak(
+        e_p,
+        e_age,
+        e_dir,
+        cw * factor,
+        np.where(contact, factor, -1.0),
+        n_people,
+        k_part,
+        known,
+        now_ord,
+        params,
+    )
+    return Tally(
+        person=ids,
+        as_of=now_ord,
+        activity=activity,
+        decay_sum=decay_sum,
+        recency=recency,
+        count=count,
+        outbound=outbound,
+        inbound=inbound,
+        last_episode=last_episode,
+        last_contact=last_contact,
+        first_age=first_age,
+        peak=peak,
+    )
+
+
+def _segment_accumulate(
+    ufunc: np.ufunc, values: FloatArray, starts: IntArray, lengths: IntArray, fill: float
+) -> FloatArray:
+    """``ufunc.accumulate`` within each segment (contiguous runs at ``starts``).
+
+    Exact per segment: segments of similar length (by powers of two) are laid
+    out as the rows of one padded matrix, and the matrix is accumulated along its
+    rows, so no segment's values ever mix with another's (a flat cumulative sum
+    minus its value before the segment would lose the small values of a later
+    segment to a large total of an earlier one). Padding (``fill``) is the
+    identity of ``ufunc`` and comes after each row's values. Memory: at most
+    twice the values.
+    """
+    out = np.empty_like(values)
+    if not len(values):
+        return out
+    size_class = np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64)
+    for cls in np.unique(size_class):
+        segments = np.flatnonzero(size_class == cls)
+        width = int(lengths[segments].max())
+        columns = np.arange(width)
+        valid = columns[None, :] < lengths[segments][:, None]
+        index = np.where(valid, starts[segments][:, None] + columns[None, :], 0)
+        matrix = np.where(valid, values[index], fill)
+        out[index[valid]] = ufunc.accumulate(matrix, axis=1)[valid]
+    return out
+
+
+def _history_peak(
+    e_p: IntArray,
+    e_age: IntArray,
+    e_dir: IntArray,
+    weight: FloatArray,
+    contact_factor: FloatArray,
+    n_people: int,
+    k_part: FloatArray,
+    known: IntArray,
+    now_ord: int,
+    params: StrengthParams,
+) -> FloatArray:
+    """The highest score each tie had at the end of one of its episode days.
+
+    The merged episodes come sorted by person, then age (newest first); here
+    they are walked oldest first, and every sum of :func:`score_tie` is kept
+    as a running sum within each person. Decays are factored: for the episodes
+    up to day ``d``, ``Σ x_l·2^(−(d−d_l)/h) = 2^(−(d−b)/h)·Σ x_l·2^((d_l−b)/h)``
+    with ``b`` the person's first day, so one running sum serves every day; it
+    is kept in logs (``np.logaddexp``), where decades of history at a short
+    half-life cannot overflow.
+    """
+    peak = np.full(n_people, np.nan)
+    if not len(e_p):
+        return peak
+    # Oldest first within each person (persons stay in ascending order).
+    order = np.lexsort((-e_age, e_p))
+    p, age, dirn = e_p[order], e_age[order], e_dir[order]
+    w, cf = weight[order], contact_factor[order]
+    day = now_ord - age
+    starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+    lengths = np.diff(np.r_[starts, len(p)])
+    base = np.repeat(day[starts], lengths)
+    since = (day - base).astype(np.float64)  # days since the person's first episode
+
+    def running(log_values: FloatArray, ufunc: np.ufunc, half_life: float) -> FloatArray:
+        # Σ (or max) of x_l·2^(−(d−d_l)/h) over l ≤ j, in logs: accumulate
+        # ln x_l + (d_l−b)·ln2/h, then subtract (d_j−b)·ln2/h. Logs never overflow.
+        rate = LN2 / half_life
+        grown = _segment_accumulate(ufunc, log_values + since * rate, starts, lengths, -np.inf)
+        result: FloatArray = np.exp(grown - since * rate)
+        return result
+
+    with np.errstate(divide="ignore"):
+        log_w = np.log(w)
+        log_contact = np.where(cf >= 0, np.log(np.maximum(cf, 0.0)), -np.inf)
+    activity = running(log_w, np.logaddexp, params.h_act)
+    decay_sum = running(np.zeros(len(p)), np.logaddexp, params.h_act)
+    contacts = _segment_accumulate(np.add, (cf >= 0).astype(np.float64), starts, lengths, 0.0)
+    recency = np.where(contacts > 0, running(log_contact, np.maximum, params.h_rec), np.nan)
+    outbound = _segment_accumulate(np.add, (dirn == 1).astype(np.float64), starts, lengths, 0.0)
+    inbound = _segment_accumulate(np.add, (dirn == 2).astype(np.float64), starts, lengths, 0.0)
+    first = (
+        base if not len(known) else np.where((known[p] >= 0) & (known[p] < base), known[p], base)
+    )
+    days_known = (day - first).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = (inbound + 1) / (inbound + outbound + 2)
+        parts = {
+            "closeness": k_part[p],
+            "recency": recency,
+            "frequency": np.minimum(1.0, np.log1p(activity) / np.log1p(params.a_ref)),
+            "richness": activity / decay_sum,
+            "balance": np.where(inbound + outbound > 0, 1.0 - np.abs(2.0 * share - 1.0), np.nan),
+            "duration": 1.0 - 2.0 ** (-days_known / params.h_dur),
+        }
+    score = _weighted(parts, params)
+    # Only the end of each day counts: the last merged episode of each (person, day).
+    last_of_day = np.r_[(p[1:] != p[:-1]) | (day[1:] != day[:-1]), True]
+    score = np.where(last_of_day, np.nan_to_num(score, nan=-1.0), -1.0)
+    best_score = np.maximum.reduceat(score, starts)
+    peak[p[starts]] = np.where(best_score >= 0, best_score, np.nan)
+    return peak
+
+
+def score_tally(
+    tally: Tally,
+    *,
+    now: dt.date | dt.datetime,
+    first_known: npt.ArrayLike | None = None,
+    closeness: npt.ArrayLike | None = None,
+    params: StrengthParams | None = None,
+) -> BatchScores:
+    """Scores at ``now`` (not before the tally's day) from a :class:`Tally`.
+
+    ``first_known`` and ``closeness`` are aligned with ``tally.person``; the
+    result equals :func:`score_many` on the same episodes (to rounding).
+    """
+    params = params or StrengthParams()
+    now_day = now.date() if isinstance(now, dt.datetime) else now
+    now_ord = now_day.toordinal()
+    t = tally.at(now_ord, params)
+    n_people = len(t)
+    has = t.count > 0
+    parts: dict[str, FloatArray] = {c: np.full(n_people, np.nan) for c in COMPONENTS}
+    parts["closeness"] = _closeness_part(closeness, n_people)
+    parts["recency"] = t.recency
+    with np.errstate(invalid="ignore", divide="ignore"):
+        parts["frequency"] = np.where(
+            has, np.minimum(1.0, np.log1p(t.activity) / np.log1p(params.a_ref)), np.nan
+        )
+        parts["richness"] = np.where(has, t.activity / t.decay_sum, np.nan)
+        share = (t.inbound + 1) / (t.inbound + t.outbound + 2)
+        parts["balance"] = np.where(
+            t.inbound + t.outbound > 0, 1.0 - np.abs(2.0 * share - 1.0), np.nan
+        )
+    known = _known_day(first_known, n_people, now_ord)
+    days_known = np.maximum(t.first_age, np.where(known >= 0, now_ord - known, -1))
+    parts["duration"] = np.where(
+        days_known >= 0, 1.0 - 2.0 ** (-days_known.astype(np.float64) / params.h_dur), np.nan
+    )
+    weights = {c: params.weights.of(c) for c in COMPONENTS}
+    weighted = _weighted(parts, params) if n_people else np.zeros(0)
+    status = np.where(has, 2, np.where(~np.isnan(parts["closeness"]), 1, 0)).astype(np.int8)
+    status[np.isnan(weighted)] = 0
+    score = np.where(status > 0, weighted, np.nan)
+    return BatchScores(
+        person=t.person,
+        score=score,
+        status=status,
+        parts=parts,
+        weights=weights,
+        episodes=t.count,
+        outbound=t.outbound,
+        inbound=t.inbound,
+        last_episode_days=t.last_episode,
+        last_contact_days=t.last_contact,
+        days_known=days_known,
+    )
+
+
 def score_many(
     person: npt.ArrayLike,
     day: npt.ArrayLike,
@@ -208,114 +591,17 @@ def score_many(
     ``people``. Raises :class:`~dunbar.errors.ValidationError` on the same bad
     input as :func:`score_tie`.
     """
-    params = params or StrengthParams()
-    now_day = now.date() if isinstance(now, dt.datetime) else now
-    now_ord = now_day.toordinal()
-    pid = _ints(person, "person")
-    n = len(pid)
-    day_arr, ch, dirn = _ints(day, "day"), _ints(channel, "channel"), _ints(direction, "direction")
-    if not (len(day_arr) == len(ch) == len(dirn) == n):
-        raise ValidationError("person, day, channel and direction must have the same length")
-    mins, grp = _floats(minutes, n, "minutes"), _floats(group, n, "group")
-    age = now_ord - day_arr
-    _validate(age, ch, dirn, mins, grp)
-    ids, pidx = _people_index(pid, people)
-    n_people = len(ids)
-
-    # Dedup by (person, age, channel, direction): one sort of a packed key.
-    span = int(age.max()) + 1 if n else 1
-    if n_people * span * _N_CHANNELS * 3 >= 2**62:
-        raise ValidationError("too many people or too long a history to score at once")
-    key = ((pidx * span + age) * _N_CHANNELS + ch) * 3 + dirn
-    uniq, inverse = np.unique(key, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    shared = mins / np.where(np.isnan(grp), 1.0, grp) ** params.group_exponent
-    unknown = np.bincount(inverse, weights=np.isnan(shared), minlength=len(uniq)) > 0
-    total = np.bincount(inverse, weights=np.nan_to_num(shared, nan=0.0), minlength=len(uniq))
-    factor = np.where(unknown, 1.0, total / (total + params.duration_half_minutes))
-    e_dir = uniq % 3
-    e_ch = (uniq // 3) % _N_CHANNELS
-    e_age = (uniq // (3 * _N_CHANNELS)) % span
-    e_p = uniq // (3 * _N_CHANNELS * span)
-
-    cw = np.asarray(params.channel_weights.as_tuple())[e_ch]
-    decay = 2.0 ** (-e_age / params.h_act)
-    activity = np.bincount(e_p, weights=cw * factor * decay, minlength=n_people)
-    decay_sum = np.bincount(e_p, weights=decay, minlength=n_people)
-    count = np.bincount(e_p, minlength=n_people).astype(np.int64)
-    has = count > 0
-    outbound = np.bincount(e_p, weights=e_dir == 1, minlength=n_people).astype(np.int64)
-    inbound = np.bincount(e_p, weights=e_dir == 2, minlength=n_people).astype(np.int64)
-
-    # Segments of each person's merged episodes (contiguous, ages ascending).
-    starts = np.flatnonzero(np.r_[True, e_p[1:] != e_p[:-1]]) if len(uniq) else np.array([], int)
-    seg_people = e_p[starts]
-    contact = e_ch != _REACTION
-    fresh = np.where(contact, factor * 2.0 ** (-e_age / params.h_rec), -1.0)
-    big = np.iinfo(np.int64).max
-    last_episode = np.full(n_people, -1, dtype=np.int64)
-    last_contact = np.full(n_people, -1, dtype=np.int64)
-    first_age = np.full(n_people, -1, dtype=np.int64)
-    recency = np.full(n_people, np.nan)
-    if len(uniq):
-        last_episode[seg_people] = e_age[starts]
-        ends = np.r_[starts[1:], len(uniq)] - 1
-        first_age[seg_people] = e_age[ends]
-        best = np.maximum.reduceat(fresh, starts)
-        recency[seg_people] = np.where(best >= 0, best, np.nan)
-        lc = np.minimum.reduceat(np.where(contact, e_age, big), starts)
-        last_contact[seg_people] = np.where(lc == big, -1, lc)
-
-    parts: dict[str, FloatArray] = {c: np.full(n_people, np.nan) for c in COMPONENTS}
-    if closeness is not None:
-        q = _ints(closeness, "closeness")
-        if q.shape != (n_people,):
-            raise ValidationError("closeness must be aligned with people", field="closeness")
-        if ((q != 0) & ((q < 1) | (q > 7))).any():
-            raise ValidationError("closeness must lie in 1..7 (0 for none)", field="closeness")
-        parts["closeness"] = np.where(q > 0, (q - 1) / 6.0, np.nan)
-    parts["recency"] = recency
-    with np.errstate(invalid="ignore", divide="ignore"):
-        parts["frequency"] = np.where(
-            has, np.minimum(1.0, np.log1p(activity) / np.log1p(params.a_ref)), np.nan
-        )
-        parts["richness"] = np.where(has, activity / decay_sum, np.nan)
-        share = (inbound + 1) / (inbound + outbound + 2)
-        parts["balance"] = np.where(inbound + outbound > 0, 1.0 - np.abs(2.0 * share - 1.0), np.nan)
-    days_known = first_age.copy()
-    if first_known is not None:
-        fk = _ints(first_known, "first_known")
-        if fk.shape != (n_people,):
-            raise ValidationError("first_known must be aligned with people", field="first_known")
-        known_age = np.where(fk >= 0, now_ord - fk, -1)
-        if ((fk >= 0) & (known_age < 0)).any():
-            raise ValidationError("a first_known day is after now", field="first_known")
-        days_known = np.maximum(days_known, known_age)
-    parts["duration"] = np.where(
-        days_known >= 0, 1.0 - 2.0 ** (-days_known.astype(np.float64) / params.h_dur), np.nan
+    tally = tally_many(
+        person,
+        day,
+        channel,
+        direction,
+        minutes,
+        group,
+        now=now,
+        people=people,
+        first_known=first_known,
+        closeness=closeness,
+        params=params,
     )
-
-    weights = {c: params.weights.of(c) for c in COMPONENTS}
-    numerator = np.zeros(n_people)
-    denominator = np.zeros(n_people)
-    for c in COMPONENTS:
-        present = ~np.isnan(parts[c])
-        numerator += np.where(present, weights[c] * np.nan_to_num(parts[c]), 0.0)
-        denominator += np.where(present, weights[c], 0.0)
-    status = np.where(has, 2, np.where(~np.isnan(parts["closeness"]), 1, 0)).astype(np.int8)
-    status[denominator <= 0] = 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where(status > 0, numerator / denominator, np.nan)
-    return BatchScores(
-        person=ids,
-        score=score,
-        status=status,
-        parts=parts,
-        weights=weights,
-        episodes=count,
-        outbound=outbound,
-        inbound=inbound,
-        last_episode_days=last_episode,
-        last_contact_days=last_contact,
-        days_known=days_known,
-    )
+    return score_tally(tally, now=now, first_known=first_known, closeness=closeness, params=params)
