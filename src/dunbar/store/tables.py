@@ -364,6 +364,54 @@ provenance = Table(
     UniqueConstraint("source", "ref", "file"),
 )
 
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# A cache, not data: never exported or copied (migration 0006 explains how it is
+# kept from going stale).
+tie_tallies = Table(
+    "tie_tallies",
+    metadata,
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("as_of", Integer, nullable=False),
+    Column("activity", Float, nullable=False),
+    Column("decay_sum", Float, nullable=False),
+    Column("recency", Float),
+    Column("episodes", Integer, nullable=False),
+    Column("outbound", Integer, nullable=False),
+    Column("inbound", Integer, nullable=False),
+    Column("last_episode", Integer, nullable=False),
+    Column("last_contact", Integer, nullable=False),
+    Column("first_age", Integer, nullable=False),
+    Column("peak", Float),
+)
+
+MARK_KINDS = ("all", "fading", "dormant", "follow_up", "favour", "occasion")
+
+agenda_marks = Table(
+    "agenda_marks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("kind", String(16), nullable=False),
+    Column("action", String(8), nullable=False),
+    Column("until", Date, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint(_in("kind", MARK_KINDS), name="kind"),
+    CheckConstraint(_in("action", ("done", "snooze")), name="action"),
+)
+
 # Tables in an order that satisfies foreign keys (parents first).
 DATA_TABLES: tuple[Table, ...] = (
     ledger_meta,
@@ -382,6 +430,8 @@ DATA_TABLES: tuple[Table, ...] = (
     seating,
     follow_ups,
     provenance,
+    settings,
+    agenda_marks,
 )
 
 
