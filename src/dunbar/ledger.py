@@ -29,6 +29,7 @@ from dunbar.facade.base import Clock, LedgerBase, utcnow
 from dunbar.facade.gatherings import GatheringsMixin
 from dunbar.facade.imports import ImportsMixin
 from dunbar.facade.records import RecordsMixin
+from dunbar.facade.strength import StrengthMixin
 from dunbar.model import (
     Acquaintance,
     Channel,
@@ -112,7 +113,7 @@ class Profile:
 IdentityArgs = Mapping[IdentityKind, Iterable[str]]
 
 
-class Ledger(RecordsMixin, GatheringsMixin, ImportsMixin, LedgerBase):
+class Ledger(StrengthMixin, RecordsMixin, GatheringsMixin, ImportsMixin, LedgerBase):
     """An open dunbar ledger (SQLite file or PostgreSQL database)."""
 
     # --- opening and closing ------------------------------------------------------------

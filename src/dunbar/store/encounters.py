@@ -14,7 +14,8 @@ from sqlalchemy import Connection, insert, select, text
 
 from dunbar.errors import ValidationError
 from dunbar.model import Channel, Encounter, Initiative
-from dunbar.store.tables import check_lengths, encounter_participants, encounters
+from dunbar.store.stale import forget_tallies
+from dunbar.store.tables import check_lengths, encounter_participants, encounters, tie_tallies
 from dunbar.store.types import sqlite_datetime_text
 
 __all__ = [
@@ -104,6 +105,7 @@ def insert_encounter(conn: Connection, item: EncounterInput, *, now: dt.datetime
             for pid in dict.fromkeys(item.participants)
         ],
     )
+    forget_tallies(conn, item.participants)
     return eid
 
 
@@ -209,6 +211,8 @@ def _bulk_insert(
 ) -> tuple[int, int]:
     inserted = skipped = 0
     batch: list[EncounterInput] = []
+    # A first import finds no tallies to make stale, and skips the deletes.
+    has_tallies = conn.execute(select(tie_tallies.c.person_id).limit(1)).first() is not None
 
     def flush() -> None:
         nonlocal inserted, skipped
@@ -277,6 +281,8 @@ def _bulk_insert(
                 part_rows,
                 rows_per_statement=1 if sqlite else ROWS_PER_STATEMENT,
             )
+            if has_tallies:
+                forget_tallies(conn, {row[1] for row in part_rows})
             inserted += len(keep)
         batch.clear()
 

@@ -25,7 +25,7 @@ contiguous segments. Cost: one sort of the episodes, O(n log n).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -208,7 +208,7 @@ class Tally:
     """
 
     person: IntArray
-    as_of: int
+    as_of: int | IntArray
     activity: FloatArray
     decay_sum: FloatArray
     recency: FloatArray
@@ -224,21 +224,24 @@ class Tally:
         return len(self.person)
 
     def at(self, day: int, params: StrengthParams) -> Tally:
-        """This tally brought forward to ``day`` (a day ordinal, not before ``as_of``)."""
-        delta = day - self.as_of
-        if delta < 0:
+        """This tally brought forward to ``day`` (a day ordinal, not before ``as_of``).
+
+        ``as_of`` may be one day for all, or an array (each person's own).
+        """
+        delta = day - np.asarray(self.as_of, dtype=np.int64)
+        if (delta < 0).any():
+            latest = int(np.max(self.as_of))
             raise ValidationError(
-                f"a tally as of {dt.date.fromordinal(self.as_of)} cannot score an earlier day",
+                f"a tally as of {dt.date.fromordinal(latest)} cannot score an earlier day",
                 field="now",
             )
-        if delta == 0:
+        if not delta.any():
             return self
         act = 2.0 ** (-delta / params.h_act)
-        later = {"last_episode", "last_contact", "first_age"}
-        values = {
-            name: np.where(getattr(self, name) >= 0, getattr(self, name) + delta, -1)
-            for name in later
-        }
+
+        def later(days: IntArray) -> IntArray:
+            return np.where(days >= 0, days + delta, -1)
+
         return Tally(
             person=self.person,
             as_of=day,
@@ -248,8 +251,72 @@ class Tally:
             count=self.count,
             outbound=self.outbound,
             inbound=self.inbound,
+            last_episode=later(self.last_episode),
+            last_contact=later(self.last_contact),
+            first_age=later(self.first_age),
             peak=self.peak,
-            **values,
+        )
+
+    @staticmethod
+    def join(tallies: Sequence[Tally]) -> Tally:
+        """One tally of several people's (each keeps its ``as_of``), ordered by person."""
+        if not tallies:
+            raise ValidationError("nothing to join")
+        sizes = [len(t) for t in tallies]
+        as_of = np.concatenate(
+            [
+                np.broadcast_to(np.asarray(t.as_of, dtype=np.int64), (n,))
+                for t, n in zip(tallies, sizes, strict=True)
+            ]
+        )
+        person = np.concatenate([t.person for t in tallies])
+        order = np.argsort(person, kind="stable")
+
+        def cat(name: str) -> Any:
+            return np.concatenate([getattr(t, name) for t in tallies])[order]
+
+        return Tally(
+            person=person[order],
+            as_of=as_of[order],
+            **{
+                name: cat(name)
+                for name in (
+                    "activity",
+                    "decay_sum",
+                    "recency",
+                    "count",
+                    "outbound",
+                    "inbound",
+                    "last_episode",
+                    "last_contact",
+                    "first_age",
+                    "peak",
+                )
+            },
+        )
+
+    def take(self, index: npt.ArrayLike) -> Tally:
+        """The rows at ``index``."""
+        idx = np.asarray(index, dtype=np.int64)
+        as_of = self.as_of if np.ndim(self.as_of) == 0 else np.asarray(self.as_of)[idx]
+        return Tally(
+            person=self.person[idx],
+            as_of=as_of,
+            **{
+                name: getattr(self, name)[idx]
+                for name in (
+                    "activity",
+                    "decay_sum",
+                    "recency",
+                    "count",
+                    "outbound",
+                    "inbound",
+                    "last_episode",
+                    "last_contact",
+                    "first_age",
+                    "peak",
+                )
+            },
         )
 
 

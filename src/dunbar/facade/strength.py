@@ -1,0 +1,872 @@
+"""Tie strength, circles, the agenda and the value report, from the ledger.
+
+The pure engines are in :mod:`dunbar.strength`; this mixin feeds them from the
+store. Scoring everyone goes through the ``tie_tallies`` cache
+(:mod:`dunbar.store.tallies`): each person's tally is read from the table,
+brought forward to today, and only the people whose tally is missing (new, or
+made stale by a write) have their episodes read. ``today`` is a parameter
+everywhere: a past day is scored from the episodes up to that day, without the
+cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, func, select
+
+from dunbar.errors import ValidationError
+from dunbar.facade.base import LedgerBase
+from dunbar.store import people as people_store
+from dunbar.store.stale import forget_tallies
+from dunbar.store.tables import (
+    acquaintances,
+    agenda_marks,
+    encounter_participants,
+    favours,
+    follow_ups,
+    gatherings,
+    organisations,
+    people,
+    person_labels,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from dunbar.strength.agenda import Agenda, Contact
+    from dunbar.strength.batch import BatchScores, EpisodeArrays
+    from dunbar.strength.circles import Placement
+    from dunbar.strength.params import StrengthParams
+    from dunbar.strength.reconnect import DormantScore
+    from dunbar.strength.score import TieStrength
+
+__all__ = ["CircleLayer", "Circles", "Scoreboard", "StrengthMixin", "TieReport"]
+
+END_OF_DAY = dt.time(23, 59, 59, 999_999)
+# How long a mark from `dunbar done` hides items that have no cadence of their own.
+DONE_DAYS = {"dormant": 365, "favour": 90, "occasion": 30, "follow_up": 0, "fading": 30}
+
+
+@dataclass
+class Scoreboard:
+    """Everyone's score on one day, and their circles (what the agenda is built on)."""
+
+    today: dt.date
+    contacts: dict[int, Contact]
+    scores: BatchScores
+    ties: dict[int, TieStrength]
+    placements: dict[int, Placement]
+    peaks: dict[int, float]
+    """History peak (best end-of-day score) of everyone with episodes."""
+    cached: int = 0
+    """How many scores came from stored tallies (the rest from episodes)."""
+
+
+@dataclass(frozen=True)
+class TieReport:
+    """One tie: its strength explained, and where it sits in my circles."""
+
+    person_id: int
+    name: str
+    today: dt.date
+    strength: TieStrength
+    placement: Placement | None
+    peak: float | None
+    explanation: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CircleMember:
+    person_id: int
+    name: str
+    score: float | None
+    days_since_contact: int | None
+    overdue: float | None
+    pinned: bool
+    kin: bool
+    declared_only: bool
+
+
+@dataclass(frozen=True)
+class CircleLayer:
+    size: int
+    name: str
+    cadence_days: int | None
+    members: list[CircleMember]
+    overdue: int
+
+
+@dataclass
+class Circles:
+    today: dt.date
+    layers: list[CircleLayer]
+    unplaced: int
+    """People with a score beyond the outermost layer."""
+    unknown: int
+    """People with nothing to score them by (no contact, no closeness)."""
+
+
+def _day(value: dt.date) -> dt.datetime:
+    return dt.datetime.combine(value, END_OF_DAY, tzinfo=dt.UTC)
+
+
+class StrengthMixin(LedgerBase):
+    """Strength, circles, agenda and value."""
+
+    # --- parameters ----------------------------------------------------------------
+
+    def strength_params(self) -> StrengthParams:
+        """This ledger's strength parameters (the defaults until changed)."""
+        with self._read() as conn:
+            return self._params(conn)
+
+    def _params(self, conn: Connection) -> StrengthParams:
+        from dunbar.store.tallies import PARAMS_KEY, get_setting
+        from dunbar.strength.params import StrengthParams
+
+        stored = get_setting(conn, PARAMS_KEY)
+        return StrengthParams() if stored is None else StrengthParams.from_dict(stored)
+
+    def set_strength_params(self, params: StrengthParams | Mapping[str, Any]) -> StrengthParams:
+        """Store new parameters (a :class:`StrengthParams` or a dict of changes)."""
+        from dunbar.store.tallies import PARAMS_KEY, set_setting
+        from dunbar.strength.params import StrengthParams
+
+        with self._write() as conn:
+            if not isinstance(params, StrengthParams):
+                merged = self._params(conn).to_dict()
+                for key, value in params.items():
+                    if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+                        merged[key] = {**merged[key], **value}
+                    else:
+                        merged[key] = value
+                params = StrengthParams.from_dict(merged)
+            set_setting(conn, PARAMS_KEY, params.to_dict(), now=self.now())
+            return params
+
+    def reset_strength_params(self) -> StrengthParams:
+        """Back to the defaults of MODEL.md."""
+        from dunbar.strength.params import StrengthParams
+
+        return self.set_strength_params(StrengthParams())
+
+    # --- scoring everyone ------------------------------------------------------------
+
+    def _resolve(self, ref: str | int) -> int:
+        with self._read() as conn:
+            return people_store.resolve_person(conn, ref)
+
+    def _today(self, today: dt.date | str | None) -> dt.date:
+        if today is None:
+            return self.now().astimezone(dt.UTC).date()
+        day = self._date(today, "today")
+        self._not_future(day)
+        return day
+
+    def scoreboard(self, *, today: dt.date | str | None = None) -> Scoreboard:
+        """Everyone's score and circle on ``today`` (default: the ledger's today)."""
+        day = self._today(today)
+        with self._guard():
+            return self._scoreboard(day)
+
+    def _scoreboard(self, day: dt.date) -> Scoreboard:
+        import numpy as np
+
+        from dunbar.store import tallies as tally_store
+        from dunbar.strength.batch import Tally, score_tally, tally_many
+        from dunbar.strength.circles import assign_circles
+
+        with self._engine.connect() as conn:
+            params = self._params(conn)
+            contacts = _contacts(conn)
+            ids = np.array(sorted(contacts), dtype=np.int64)
+            stored = tally_store.load_tallies(conn)
+            fingerprint = tally_store.get_setting(conn, tally_store.TALLIES_KEY)
+        usable = fingerprint == tally_store.params_fingerprint(params) and (
+            not len(stored) or int(np.max(stored.as_of)) <= day.toordinal()
+        )
+        cached = 0
+        if usable:
+            keep = np.isin(stored.person, ids)
+            stored = stored.take(np.flatnonzero(keep))
+            missing = np.setdiff1d(ids, stored.person)
+            if len(missing):
+                fresh = self._fill_tallies(missing, day, params)
+                tally = Tally.join([stored, fresh]) if len(stored) else fresh
+            else:
+                tally = stored
+            cached = len(stored)
+        elif day >= self.now().astimezone(dt.UTC).date():
+            # New parameters (or none yet): every tally is made again, and stored.
+            tally = self._fill_tallies(ids, day, params, everyone=True)
+        else:
+            # A past day: only the episodes up to it count; nothing is stored.
+            with self._engine.connect() as conn:
+                arrays = _until(tally_store.episode_arrays(conn), day)
+            tally = tally_many(**_for(arrays, ids, contacts, day), now=day, params=params)
+        first, close = _known_and_closeness(tally.person, contacts, day)
+        scores = score_tally(tally, now=day, first_known=first, closeness=close, params=params)
+        ties = _ties(scores, contacts)
+        kin = [pid for pid in ties if contacts[pid].kin]
+        placements = assign_circles(ties, kin=kin, params=params)
+        peaks = {int(p): float(v) for p, v in zip(tally.person, tally.peak, strict=True) if v == v}
+        return Scoreboard(day, contacts, scores, ties, placements, peaks, cached=cached)
+
+    def _fill_tallies(
+        self,
+        person_ids: np.ndarray[Any, Any],
+        day: dt.date,
+        params: StrengthParams,
+        *,
+        everyone: bool = False,
+    ) -> Any:
+        """Tallies of ``person_ids`` from their episodes, stored when they can be.
+
+        Runs in a write transaction that keeps encounter writers out until the
+        tallies are saved (:func:`~dunbar.store.stale.lock_for_filling`), so a
+        tally is never saved for episodes that changed while it was made.
+        """
+        import numpy as np
+
+        from dunbar.store import tallies as tally_store
+        from dunbar.strength.batch import tally_many
+
+        with self._write() as conn:
+            tally_store.lock_for_filling(conn)
+            contacts = _contacts(conn)
+            ids = np.array([p for p in person_ids.tolist() if p in contacts], dtype=np.int64)
+            many = everyone or len(ids) > 0.2 * max(len(contacts), 1)
+            arrays = tally_store.episode_arrays(conn, None if many else ids.tolist())
+            # An encounter a little in the future (the clock's slack) cannot be in a
+            # tally as of today: such people are scored without being stored.
+            later = np.unique(arrays["person"][arrays["day"] > day.toordinal()])
+            arrays = _until(arrays, day)
+            tally = tally_many(**_for(arrays, ids, contacts, day), now=day, params=params)
+            if everyone:
+                forget_tallies(conn)
+                tally_store.set_setting(
+                    conn,
+                    tally_store.TALLIES_KEY,
+                    tally_store.params_fingerprint(params),
+                    now=self.now(),
+                )
+            storable = np.flatnonzero(~np.isin(tally.person, later))
+            tally_store.save_tallies(conn, tally.take(storable))
+            return tally
+
+    def tie(self, ref: str | int, *, today: dt.date | str | None = None) -> TieReport:
+        """One tie's strength, explained, with its circle (``dunbar strength PERSON``)."""
+        from dunbar.store import tallies as tally_store
+        from dunbar.strength.score import score_tie
+
+        day = self._today(today)
+        pid = self._resolve(ref)
+        board = self.scoreboard(today=day)
+        with self._read() as conn:
+            if pid == people_store.me_id(conn):
+                raise ValidationError("that is you: strength is of your ties to others")
+            params = self._params(conn)
+            episodes = _episodes(_until(tally_store.episode_arrays(conn, [pid]), day)).get(pid, [])
+        contact = board.contacts[pid]
+        tie = score_tie(
+            episodes,
+            now=day,
+            first_known=_known_by(contact.first_known, day),
+            closeness=contact.closeness,
+            params=params,
+        )
+        return TieReport(
+            person_id=pid,
+            name=contact.name,
+            today=day,
+            strength=tie,
+            placement=board.placements.get(pid),
+            peak=board.peaks.get(pid),
+            explanation=tie.explain(),
+        )
+
+    # --- circles -----------------------------------------------------------------------
+
+    def circles(self, *, today: dt.date | str | None = None) -> Circles:
+        """My Dunbar layers, each with its members, cadence and how many are overdue."""
+        from dunbar.strength.circles import LAYER_NAMES, cadence_for, members_by_layer
+
+        board = self.scoreboard(today=today)
+        with self._read() as conn:
+            params = self._params(conn)
+        groups = members_by_layer(board.placements)
+        layers = []
+        for size in params.circle_sizes:
+            members = [
+                CircleMember(
+                    person_id=pid,
+                    name=board.contacts[pid].name,
+                    score=(p := board.placements[pid]).score,
+                    days_since_contact=p.days_since_contact,
+                    overdue=p.overdue,
+                    pinned=p.pinned,
+                    kin=p.kin,
+                    declared_only=p.declared_only,
+                )
+                for pid in groups.get(size, [])
+            ]
+            cadence = cadence_for(size, params=params)
+            layers.append(
+                CircleLayer(
+                    size=size,
+                    name=LAYER_NAMES.get(size, f"layer {size}"),
+                    cadence_days=None if cadence is None else int(cadence),
+                    members=members,
+                    overdue=sum(1 for m in members if m.overdue is not None and m.overdue >= 1),
+                )
+            )
+        unplaced = groups.get(None, [])
+        unknown = sum(1 for pid in unplaced if board.placements[pid].score is None)
+        return Circles(board.today, layers, unplaced=len(unplaced) - unknown, unknown=unknown)
+
+    # --- the agenda --------------------------------------------------------------------
+
+    def agenda(
+        self,
+        *,
+        today: dt.date | str | None = None,
+        limit: int | None = 10,
+        kinds: Iterable[str] | None = None,
+    ) -> Agenda:
+        """Whom to reach out to today, and why: ranked, explained, ``limit`` per section."""
+        from dunbar.strength import agenda as engine
+
+        chosen = list(engine.KINDS if kinds is None else kinds)
+        unknown = [k for k in chosen if k not in engine.KINDS]
+        if unknown:
+            raise ValidationError(
+                f"unknown agenda section {unknown[0]!r}: choose from " + ", ".join(engine.KINDS)
+            )
+        if limit is not None and limit < 1:
+            raise ValidationError("limit must be at least 1")
+        board = self.scoreboard(today=today)
+        day = board.today
+        with self._read() as conn:
+            params = self._params(conn)
+            last = _last_contact_days(conn, day)
+            marks = _marks(conn, day)
+            found: dict[str, list[engine.AgendaItem]] = {}
+            if "follow_up" in chosen:
+                found["follow_up"] = engine.follow_up_items(
+                    _follow_ups(conn), board.contacts, today=day, last_contact=last
+                )
+            if "favour" in chosen:
+                facts = _favours(conn)
+                _add_needs(conn, board.contacts, {f.person_id for f in facts})
+                found["favour"] = engine.favour_items(facts, board.contacts, today=day)
+            if "fading" in chosen:
+                found["fading"] = self._fading(conn, board, params)
+            if "dormant" in chosen:
+                found["dormant"] = self._dormant(conn, board, params)
+            if "occasion" in chosen:
+                circle_of = {pid: p.layer for pid, p in board.placements.items()}
+                items = engine.occasion_items(board.contacts, today=day, circle_of=circle_of)
+                found["occasion"] = [i for i in items if last.get(i.person_id, dt.date.min) < i.due]
+        out = engine.Agenda(today=day)
+        for kind in chosen:
+            kept, hidden = engine.apply_marks(found[kind], marks, today=day)
+            out.hidden += hidden
+            out.totals[kind] = len(kept)
+            out.sections[kind] = kept if limit is None else kept[:limit]
+        if not board.contacts:
+            out.notes.append(
+                "your ledger has nobody in it but you yet: add people (`dunbar add person`) "
+                "or import your contacts (`dunbar import`)"
+            )
+        elif not any(board.scores.episodes):
+            out.notes.append(
+                "no encounters are logged yet, so nobody can be overdue: log one with "
+                "`dunbar log` or import a calendar or mailbox"
+            )
+        return out
+
+    def _fading(self, conn: Connection, board: Scoreboard, params: StrengthParams) -> list[Any]:
+        from dunbar.store import tallies as tally_store
+        from dunbar.strength import agenda as engine
+        from dunbar.strength.reconnect import fading, is_dormant, peak_score
+
+        # A tie out of touch long enough to be dormant is in the dormant queue instead.
+        due = {
+            pid: p
+            for pid, p in board.placements.items()
+            if p.days_since_contact is not None
+            and not is_dormant(board.ties[pid], peak=board.peaks.get(pid), params=params)
+        }
+        bridging = _bridging(conn, board)
+        queue = fading(due, bridging=bridging, params=params)
+        keys = [int(f.key) for f in queue]  # type: ignore[call-overload]
+        episodes = _episodes(_until(tally_store.episode_arrays(conn, keys), board.today))
+        peaks: dict[int, float] = {}
+        details: dict[int, list[str]] = {}
+        for pid in keys:
+            contact = board.contacts[pid]
+            known = _known_by(contact.first_known, board.today)
+            eps = episodes.get(pid, [])
+            peak = peak_score(
+                eps, now=board.today, first_known=known, closeness=contact.closeness, params=params
+            )
+            if peak is not None:
+                peaks[pid] = peak
+            details[pid] = self._explain(eps, board.today, contact, params)
+        # Rank by S_peak12m × min(overdue, cap), with the exact monthly peaks.
+        queue = fading(
+            {pid: due[pid] for pid in keys}, peaks=peaks, bridging=bridging, params=params
+        )
+        return engine.fading_items(queue, board.contacts, today=board.today, details=details)
+
+    @staticmethod
+    def _explain(
+        eps: Sequence[Any], day: dt.date, contact: Contact, params: StrengthParams
+    ) -> list[str]:
+        from dunbar.strength.score import score_tie
+
+        tie = score_tie(
+            eps,
+            now=day,
+            first_known=_known_by(contact.first_known, day),
+            closeness=contact.closeness,
+            params=params,
+        )
+        return tie.explain()
+
+    def _dormant(self, conn: Connection, board: Scoreboard, params: StrengthParams) -> list[Any]:
+        from dunbar.store import tallies as tally_store
+        from dunbar.strength import agenda as engine
+        from dunbar.strength.reconnect import diversify, dormant_score, is_dormant
+
+        candidates = [
+            pid
+            for pid, tie in board.ties.items()
+            if is_dormant(tie, peak=board.peaks.get(pid), params=params)
+        ]
+        if not candidates:
+            return []
+        circle = {
+            pid for pid, p in board.placements.items() if p.layer is not None and p.layer <= 150
+        }
+        known = _acquaintance_sets(conn, candidates)
+        scored: list[tuple[int, DormantScore]] = []
+        for pid in candidates:
+            tie = board.ties[pid]
+            theirs = known.get(pid, set())
+            union = theirs | circle
+            jaccard = len(theirs & circle) / len(union) if union else 0.0
+            balance = _balance(
+                int(_value_of(board, "outbound", pid)), int(_value_of(board, "inbound", pid))
+            )
+            scored.append(
+                (
+                    pid,
+                    dormant_score(
+                        days_dormant=tie.last_episode_days or 0,
+                        closeness=tie.closeness,
+                        peak=board.peaks.get(pid),
+                        balance=balance,
+                        jaccard=jaccard,
+                    ),
+                )
+            )
+        scored.sort(key=lambda item: (-item[1].score, item[0]))
+        head = scored[:100]
+        ranked = diversify(
+            head,
+            score=lambda item: item[1].score,
+            cluster=lambda item: board.contacts[item[0]].organisation,
+        )
+        keys = [pid for pid, _ in ranked[:30]]
+        episodes = _episodes(_until(tally_store.episode_arrays(conn, keys), board.today))
+        details = {
+            pid: self._explain(episodes.get(pid, []), board.today, board.contacts[pid], params)
+            for pid in keys
+        }
+        return engine.dormant_items(
+            ranked + scored[100:], board.contacts, today=board.today, details=details
+        )
+
+    # --- done and snooze ---------------------------------------------------------------
+
+    def done(
+        self, ref: str | int, *, kind: str = "all", today: dt.date | str | None = None
+    ) -> dict[str, Any]:
+        """I have taken care of this person's agenda items (of ``kind``, or all).
+
+        Open follow-ups due by today are completed; with ``kind="favour"`` the
+        favours I promised them are marked done. Fading items are then hidden
+        until the person's next contact is due; other kinds for a while
+        (``DONE_DAYS``).
+        """
+        from dunbar.strength.circles import cadence_for
+
+        day = self._today(today)
+        kinds = self._mark_kinds(kind)
+        pid = self._resolve(ref)
+        board = self.scoreboard(today=day)
+        placement = board.placements.get(pid)
+        with self._write() as conn:
+            if pid == people_store.me_id(conn):
+                raise ValidationError("that is you: done is for other people's agenda items")
+            params = self._params(conn)
+            completed = favoured = 0
+            if "follow_up" in kinds:
+                completed = conn.execute(
+                    follow_ups.update()
+                    .where(
+                        follow_ups.c.person_id == pid,
+                        follow_ups.c.done.is_(False),
+                        follow_ups.c.due <= day,
+                    )
+                    .values(done=True)
+                ).rowcount
+            if kind == "favour":
+                favoured = conn.execute(
+                    favours.update()
+                    .where(
+                        favours.c.giver_id == people_store.me_id(conn),
+                        favours.c.receiver_id == pid,
+                        favours.c.status.in_(("asked", "promised")),
+                    )
+                    .values(status="done")
+                ).rowcount
+            until: dict[str, dt.date] = {}
+            for k in kinds:
+                days = DONE_DAYS[k]
+                if k == "fading" and placement is not None:
+                    cadence = cadence_for(placement.layer, kin=placement.kin, params=params)
+                    days = int(cadence) if cadence is not None else days
+                if days:
+                    until[k] = day + dt.timedelta(days=days)
+                    _mark(conn, pid, k, "done", until[k], self.now())
+        return {
+            "person_id": pid,
+            "name": board.contacts[pid].name if pid in board.contacts else str(pid),
+            "follow_ups_completed": completed,
+            "favours_done": favoured,
+            "hidden_until": {k: v.isoformat() for k, v in until.items()},
+        }
+
+    def snooze(
+        self,
+        ref: str | int,
+        *,
+        days: int = 7,
+        kind: str = "all",
+        today: dt.date | str | None = None,
+    ) -> dict[str, Any]:
+        """Hide a person's agenda items (of ``kind``, or all) for ``days`` days."""
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
+            raise ValidationError(f"snooze for 1 to 3650 days, not {days!r}", field="days")
+        day = self._today(today)
+        self._mark_kinds(kind)
+        until = day + dt.timedelta(days=days)
+        with self._write() as conn:
+            pid = people_store.resolve_person(conn, ref)
+            if pid == people_store.me_id(conn):
+                raise ValidationError("that is you: snooze is for other people's agenda items")
+            _mark(conn, pid, kind, "snooze", until, self.now())
+            name = people_store.load_person(conn, pid).name
+        return {"person_id": pid, "name": name, "kind": kind, "until": until.isoformat()}
+
+    @staticmethod
+    def _mark_kinds(kind: str) -> list[str]:
+        from dunbar.strength.agenda import KINDS
+
+        if kind == "all":
+            return list(KINDS)
+        if kind not in KINDS:
+            raise ValidationError(
+                f"unknown agenda section {kind!r}: choose all, " + ", ".join(KINDS), field="kind"
+            )
+        return [kind]
+
+
+# --- reading the store -------------------------------------------------------------------
+
+
+def _value_of(board: Scoreboard, name: str, pid: int) -> Any:
+    import numpy as np
+
+    index = int(np.searchsorted(board.scores.person, pid))
+    return getattr(board.scores, name)[index]
+
+
+def _balance(outbound: int, inbound: int) -> float | None:
+    if not outbound + inbound:
+        return None
+    share = (inbound + 1) / (inbound + outbound + 2)
+    return 1.0 - abs(2.0 * share - 1.0)
+
+
+def _contacts(conn: Connection) -> dict[int, Contact]:
+    from dunbar.strength.agenda import Contact
+
+    rows = conn.execute(
+        select(
+            people.c.id,
+            people.c.name,
+            organisations.c.name,
+            people.c.is_kin,
+            people.c.closeness,
+            people.c.birthday,
+            people.c.first_known,
+        )
+        .outerjoin(organisations, organisations.c.id == people.c.org_id)
+        .where(people.c.is_me.is_(False))
+        .order_by(people.c.id)
+    ).all()
+    return {
+        pid: Contact(
+            id=pid,
+            name=name,
+            organisation=org,
+            kin=bool(kin),
+            closeness=closeness,
+            birthday=birthday,
+            first_known=first_known,
+        )
+        for pid, name, org, kin, closeness, birthday, first_known in rows
+    }
+
+
+def _add_needs(conn: Connection, contacts: dict[int, Contact], ids: set[int]) -> None:
+    import dataclasses
+
+    if not ids:
+        return
+    rows = conn.execute(
+        select(person_labels.c.person_id, person_labels.c.value)
+        .where(person_labels.c.kind == "need", person_labels.c.person_id.in_(sorted(ids)))
+        .order_by(person_labels.c.person_id, person_labels.c.value_key)
+    ).all()
+    needs: dict[int, list[str]] = {}
+    for pid, value in rows:
+        needs.setdefault(pid, []).append(value)
+    for pid, values in needs.items():
+        if pid in contacts:
+            contacts[pid] = dataclasses.replace(contacts[pid], needs=tuple(values))
+
+
+def _known_by(first_known: dt.date | None, day: dt.date) -> dt.date | None:
+    return first_known if first_known is not None and first_known <= day else None
+
+
+def _known_and_closeness(
+    ids: np.ndarray[Any, Any], contacts: Mapping[int, Contact], day: dt.date
+) -> tuple[list[int], list[int]]:
+    first, close = [], []
+    for pid in ids.tolist():
+        c = contacts[pid]
+        known = _known_by(c.first_known, day)
+        first.append(-1 if known is None else known.toordinal())
+        close.append(c.closeness or 0)
+    return first, close
+
+
+def _until(arrays: EpisodeArrays, day: dt.date) -> EpisodeArrays:
+    keep = arrays["day"] <= day.toordinal()
+    if bool(keep.all()):
+        return arrays
+    table: dict[str, Any] = dict(arrays)
+    return {name: values[keep] for name, values in table.items()}  # type: ignore[return-value]
+
+
+def _for(
+    arrays: EpisodeArrays, ids: np.ndarray[Any, Any], contacts: Mapping[int, Contact], day: dt.date
+) -> dict[str, Any]:
+    """Keyword arguments of ``tally_many`` for ``ids`` from ``arrays``."""
+    import numpy as np
+
+    keep = np.isin(arrays["person"], ids)
+    first, close = _known_and_closeness(ids, contacts, day)
+    table: dict[str, Any] = dict(arrays)
+    return {
+        **{name: values[keep] for name, values in table.items()},
+        "people": ids,
+        "first_known": first,
+        "closeness": close,
+    }
+
+
+def _episodes(arrays: EpisodeArrays) -> dict[int, list[Any]]:
+    """Episode objects per person, for the exact engine (a few people at a time)."""
+    from dunbar.model import Channel
+    from dunbar.strength.episodes import Episode
+
+    channels = list(Channel)
+    directions = (None, "out", "in")
+    out: dict[int, list[Any]] = {}
+    for pid, day, ch, dirn, minutes, group in zip(
+        arrays["person"].tolist(),
+        arrays["day"].tolist(),
+        arrays["channel"].tolist(),
+        arrays["direction"].tolist(),
+        arrays["minutes"].tolist(),
+        arrays["group"].tolist(),
+        strict=True,
+    ):
+        out.setdefault(pid, []).append(
+            Episode(
+                when=dt.date.fromordinal(day),
+                channel=channels[ch],
+                direction=directions[dirn],  # type: ignore[arg-type]
+                minutes=None if minutes != minutes else minutes,
+                group=None if group != group else group,
+            )
+        )
+    return out
+
+
+def _ties(scores: BatchScores, contacts: Mapping[int, Contact]) -> dict[int, TieStrength]:
+    """Light TieStrength objects (what circles and dormancy need) for everyone."""
+    from dunbar.strength.batch import STATUSES
+    from dunbar.strength.score import TieStrength
+
+    out: dict[int, TieStrength] = {}
+    for pid, score, status, episodes, last_ep, last_contact, days_known in zip(
+        scores.person.tolist(),
+        scores.score.tolist(),
+        scores.status.tolist(),
+        scores.episodes.tolist(),
+        scores.last_episode_days.tolist(),
+        scores.last_contact_days.tolist(),
+        scores.days_known.tolist(),
+        strict=True,
+    ):
+        out[pid] = TieStrength(
+            score=None if score != score else score,
+            status=STATUSES[status],
+            parts={},
+            weights={},
+            closeness=contacts[pid].closeness,
+            episodes=episodes,
+            last_episode_days=None if last_ep < 0 else last_ep,
+            last_contact_days=None if last_contact < 0 else last_contact,
+            days_known=None if days_known < 0 else days_known,
+        )
+    return out
+
+
+def _last_contact_days(conn: Connection, day: dt.date) -> dict[int, dt.date]:
+    """Each person's last encounter day up to ``day`` (UTC)."""
+    limit = _day(day)
+    rows = conn.execute(
+        select(encounter_participants.c.person_id, func.max(encounter_participants.c.occurred_at))
+        .where(encounter_participants.c.occurred_at <= limit)
+        .group_by(encounter_participants.c.person_id)
+    ).all()
+    return {pid: when.astimezone(dt.UTC).date() for pid, when in rows}
+
+
+def _marks(conn: Connection, day: dt.date) -> list[Any]:
+    from dunbar.strength.agenda import Mark
+
+    rows = conn.execute(
+        select(
+            agenda_marks.c.person_id,
+            agenda_marks.c.kind,
+            agenda_marks.c.action,
+            agenda_marks.c.until,
+        ).where(agenda_marks.c.until >= day)
+    ).all()
+    return [Mark(pid, kind, action, until) for pid, kind, action, until in rows]
+
+
+def _mark(
+    conn: Connection, pid: int, kind: str, action: str, until: dt.date, now: dt.datetime
+) -> None:
+    conn.execute(
+        agenda_marks.insert().values(
+            person_id=pid, kind=kind, action=action, until=until, created_at=now
+        )
+    )
+
+
+def _follow_ups(conn: Connection) -> list[Any]:
+    from dunbar.strength.agenda import FollowUpFact
+
+    rows = conn.execute(
+        select(
+            follow_ups.c.id,
+            follow_ups.c.person_id,
+            follow_ups.c.due,
+            follow_ups.c.reason,
+            follow_ups.c.created_at,
+            gatherings.c.name,
+        )
+        .outerjoin(gatherings, gatherings.c.id == follow_ups.c.gathering_id)
+        .where(follow_ups.c.done.is_(False))
+    ).all()
+    return [
+        FollowUpFact(fid, pid, due, reason, created.astimezone(dt.UTC).date(), gathering)
+        for fid, pid, due, reason, created, gathering in rows
+    ]
+
+
+def _favours(conn: Connection) -> list[Any]:
+    from dunbar.strength.agenda import FavourFact
+
+    me = people_store.me_id(conn)
+    rows = conn.execute(
+        select(
+            favours.c.id,
+            favours.c.giver_id,
+            favours.c.receiver_id,
+            favours.c.what,
+            favours.c.kind,
+            favours.c.on_date,
+            favours.c.status,
+        ).where((favours.c.giver_id == me) | (favours.c.receiver_id == me))
+    ).all()
+    out = []
+    for fid, giver, receiver, what, kind, on, status in rows:
+        mine = giver == me
+        other = receiver if mine else giver
+        if other == me:
+            continue
+        out.append(FavourFact(fid, other, what, kind, on, status, mine))
+    return out
+
+
+def _acquaintance_sets(conn: Connection, ids: Sequence[int] | None = None) -> dict[int, set[int]]:
+    """Whom each person is known to know (of ``ids``, or everyone)."""
+    a, b = acquaintances.c.person_a_id, acquaintances.c.person_b_id
+    out: dict[int, set[int]] = {}
+    query = select(a, b)
+    if ids is not None:
+        chosen = sorted(set(ids))
+        rows: list[Any] = []
+        for start in range(0, len(chosen), 500):
+            chunk = chosen[start : start + 500]
+            rows.extend(conn.execute(query.where(a.in_(chunk) | b.in_(chunk))).all())
+    else:
+        rows = list(conn.execute(query).all())
+    for x, y in rows:
+        out.setdefault(x, set()).add(y)
+        out.setdefault(y, set()).add(x)
+    return out
+
+
+def _bridging(conn: Connection, board: Scoreboard) -> set[int]:
+    """Ties with no known mutual contact, when that absence means something.
+
+    MODEL.md §3: a bridge (no mutual contacts with my other alters) decays
+    faster. "No acquaintance recorded" only means "no mutual contact" when the
+    ledger records who knows whom for most of my circles: here, when at least
+    half of the people in L150 have a known acquaintance.
+    """
+    circle = [pid for pid, p in board.placements.items() if p.layer is not None and p.layer <= 150]
+    if not circle:
+        return set()
+    known = _acquaintance_sets(conn, circle)
+    with_ties = sum(1 for pid in circle if known.get(pid))
+    if with_ties * 2 < len(circle):
+        return set()
+    return {pid for pid in circle if not known.get(pid)}
