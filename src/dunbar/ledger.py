@@ -26,10 +26,11 @@ from dunbar.errors import (
     ValidationError,
 )
 from dunbar.facade.base import Clock, LedgerBase, utcnow
+from dunbar.facade.calibration import CalibrationMixin
 from dunbar.facade.gatherings import GatheringsMixin
 from dunbar.facade.imports import ImportsMixin
 from dunbar.facade.records import RecordsMixin
-from dunbar.facade.strength import StrengthMixin
+from dunbar.facade.value import ValueMixin
 from dunbar.model import (
     Acquaintance,
     Channel,
@@ -113,7 +114,7 @@ class Profile:
 IdentityArgs = Mapping[IdentityKind, Iterable[str]]
 
 
-class Ledger(StrengthMixin, RecordsMixin, GatheringsMixin, ImportsMixin, LedgerBase):
+class Ledger(CalibrationMixin, ValueMixin, RecordsMixin, GatheringsMixin, ImportsMixin, LedgerBase):
     """An open dunbar ledger (SQLite file or PostgreSQL database)."""
 
     # --- opening and closing ------------------------------------------------------------
