@@ -310,6 +310,9 @@ def populated(ledger: Ledger) -> Populated:
     ledger.seat(gathering.id, ana, round_no=1, table=1, seat=1)
     ledger.seat(gathering.id, bo, round_no=1, table=1, seat=2)
     ledger.add_follow_up(bo, due="2026-11-25", reason="Send the recipe", gathering_id=gathering.id)
+    # This ledger's own strength parameters, and an agenda item snoozed.
+    ledger.set_strength_params({"h_rec": 60})
+    ledger.snooze(cy, days=3, kind="fading")
     # Where Cy came from, as an import records it (dunbar.importers).
     from dunbar.store.provenance import record_source
 

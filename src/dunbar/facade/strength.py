@@ -12,7 +12,7 @@ cache.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +44,10 @@ if TYPE_CHECKING:
     from dunbar.strength.reconnect import DormantScore
     from dunbar.strength.score import TieStrength
 
-__all__ = ["CircleLayer", "Circles", "Scoreboard", "StrengthMixin", "TieReport"]
+__all__ = ["CircleLayer", "Circles", "Progress", "Scoreboard", "StrengthMixin", "TieReport"]
+
+Progress = Callable[[str, int, int], None]
+"""``progress(step, done, total)``: called while tallies are made from episodes."""
 
 END_OF_DAY = dt.time(23, 59, 59, 999_999)
 # How long a mark from `dunbar done` hides items that have no cadence of their own.
@@ -167,13 +170,15 @@ class StrengthMixin(LedgerBase):
         self._not_future(day)
         return day
 
-    def scoreboard(self, *, today: dt.date | str | None = None) -> Scoreboard:
+    def scoreboard(
+        self, *, today: dt.date | str | None = None, progress: Progress | None = None
+    ) -> Scoreboard:
         """Everyone's score and circle on ``today`` (default: the ledger's today)."""
         day = self._today(today)
         with self._guard():
-            return self._scoreboard(day)
+            return self._scoreboard(day, progress)
 
-    def _scoreboard(self, day: dt.date) -> Scoreboard:
+    def _scoreboard(self, day: dt.date, progress: Progress | None = None) -> Scoreboard:
         import numpy as np
 
         from dunbar.store import tallies as tally_store
@@ -195,14 +200,14 @@ class StrengthMixin(LedgerBase):
             stored = stored.take(np.flatnonzero(keep))
             missing = np.setdiff1d(ids, stored.person)
             if len(missing):
-                fresh = self._fill_tallies(missing, day, params)
+                fresh = self._fill_tallies(missing, day, params, progress=progress)
                 tally = Tally.join([stored, fresh]) if len(stored) else fresh
             else:
                 tally = stored
             cached = len(stored)
         elif day >= self.now().astimezone(dt.UTC).date():
             # New parameters (or none yet): every tally is made again, and stored.
-            tally = self._fill_tallies(ids, day, params, everyone=True)
+            tally = self._fill_tallies(ids, day, params, everyone=True, progress=progress)
         else:
             # A past day: only the episodes up to it count; nothing is stored.
             with self._engine.connect() as conn:
@@ -223,6 +228,7 @@ class StrengthMixin(LedgerBase):
         params: StrengthParams,
         *,
         everyone: bool = False,
+        progress: Progress | None = None,
     ) -> Any:
         """Tallies of ``person_ids`` from their episodes, stored when they can be.
 
@@ -235,7 +241,12 @@ class StrengthMixin(LedgerBase):
         from dunbar.store import tallies as tally_store
         from dunbar.strength.batch import tally_many
 
+        def step(name: str, done: int) -> None:
+            if progress is not None:
+                progress(name, done, 3)
+
         with self._write() as conn:
+            step("reading episodes", 0)
             tally_store.lock_for_filling(conn)
             contacts = _contacts(conn)
             ids = np.array([p for p in person_ids.tolist() if p in contacts], dtype=np.int64)
@@ -245,7 +256,9 @@ class StrengthMixin(LedgerBase):
             # tally as of today: such people are scored without being stored.
             later = np.unique(arrays["person"][arrays["day"] > day.toordinal()])
             arrays = _until(arrays, day)
+            step(f"scoring {len(ids):,} ties", 1)
             tally = tally_many(**_for(arrays, ids, contacts, day), now=day, params=params)
+            step("saving", 2)
             if everyone:
                 forget_tallies(conn)
                 tally_store.set_setting(
@@ -256,7 +269,8 @@ class StrengthMixin(LedgerBase):
                 )
             storable = np.flatnonzero(~np.isin(tally.person, later))
             tally_store.save_tallies(conn, tally.take(storable))
-            return tally
+        step("done", 3)
+        return tally
 
     def tie(self, ref: str | int, *, today: dt.date | str | None = None) -> TieReport:
         """One tie's strength, explained, with its circle (``dunbar strength PERSON``)."""
@@ -291,11 +305,13 @@ class StrengthMixin(LedgerBase):
 
     # --- circles -----------------------------------------------------------------------
 
-    def circles(self, *, today: dt.date | str | None = None) -> Circles:
+    def circles(
+        self, *, today: dt.date | str | None = None, progress: Progress | None = None
+    ) -> Circles:
         """My Dunbar layers, each with its members, cadence and how many are overdue."""
         from dunbar.strength.circles import LAYER_NAMES, cadence_for, members_by_layer
 
-        board = self.scoreboard(today=today)
+        board = self.scoreboard(today=today, progress=progress)
         with self._read() as conn:
             params = self._params(conn)
         groups = members_by_layer(board.placements)
@@ -336,6 +352,7 @@ class StrengthMixin(LedgerBase):
         today: dt.date | str | None = None,
         limit: int | None = 10,
         kinds: Iterable[str] | None = None,
+        progress: Progress | None = None,
     ) -> Agenda:
         """Whom to reach out to today, and why: ranked, explained, ``limit`` per section."""
         from dunbar.strength import agenda as engine
@@ -348,7 +365,7 @@ class StrengthMixin(LedgerBase):
             )
         if limit is not None and limit < 1:
             raise ValidationError("limit must be at least 1")
-        board = self.scoreboard(today=today)
+        board = self.scoreboard(today=today, progress=progress)
         day = board.today
         with self._read() as conn:
             params = self._params(conn)
