@@ -105,7 +105,7 @@ class ValueMixin(LedgerBase):
         start = day - dt.timedelta(days=window_days - 1)
         with self._read() as conn:
             me = people_store.me_id(conn)
-            names = dict(conn.execute(select(people.c.id, people.c.name)).tuples().all())
+            names = {pid: name for pid, name in conn.execute(select(people.c.id, people.c.name))}
             arrays = episode_arrays(conn)
             keep = (arrays["day"] >= start.toordinal()) & (arrays["day"] <= day.toordinal())
             person = arrays["person"][keep]
@@ -120,8 +120,9 @@ class ValueMixin(LedgerBase):
                 ),
                 axis=1,
             )
-            ids = np.unique(key[0]) if key.size else np.zeros(0, dtype=np.int64)
-            index = np.searchsorted(ids, key[0]) if key.size else key
+            key = key.reshape(4, -1)
+            ids = np.unique(key[0])
+            index = np.searchsorted(ids, key[0])
             inbound = np.bincount(index, weights=key[3] == 2, minlength=len(ids)).astype(int)
             outbound = np.bincount(index, weights=key[3] == 1, minlength=len(ids)).astype(int)
             balances = [
