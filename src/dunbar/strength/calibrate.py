@@ -10,7 +10,7 @@ relationship with X?"). Then:
    a weighted *mean* of the parts present, ``S = Σ w_c x_c / Σ_present w_c``, so
    ``S = y`` is the linear condition ``Σ_present w_c (x_c − y) = 0``: NNLS on
    those rows, plus one heavily weighted row ``Σ w_c = 1`` that fixes the scale
-   (``scipy.optimize.nnls``).
+   (bounded least squares, ``scipy.optimize.lsq_linear``).
 3. **Honesty.** The whole procedure (grid search and fit) is run leave-one-out:
    each rating is predicted by parameters fitted to the others. The new
    parameters are kept only if that leave-one-out MAE beats the MAE of the
@@ -135,14 +135,21 @@ def predict(parts: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def fit_weights(parts: np.ndarray, ratings: np.ndarray) -> np.ndarray:
-    """Non-negative weights (summing to 1) whose weighted mean best fits ``ratings``."""
-    from scipy.optimize import nnls
+    """Non-negative weights (summing to 1) whose weighted mean best fits ``ratings``.
+
+    Non-negative least squares by bounded-variable least squares
+    (``scipy.optimize.lsq_linear``, method ``bvls``), which unlike the
+    Lawson–Hanson ``nnls`` never stops on an iteration limit when parts are
+    missing for everyone (all-zero columns).
+    """
+    from scipy.optimize import lsq_linear
 
     present = ~np.isnan(parts)
     rows = np.where(present, np.nan_to_num(parts) - ratings[:, None], 0.0)
     a = np.vstack([rows, np.full((1, parts.shape[1]), _SCALE_ROW)])
     b = np.r_[np.zeros(len(rows)), _SCALE_ROW]
-    weights, _ = nnls(a, b)
+    weights = np.asarray(lsq_linear(a, b, bounds=(0.0, np.inf), method="bvls").x)
+    weights = np.maximum(weights, 0.0)
     total = weights.sum()
     return weights / total if total > 0 else np.full(parts.shape[1], 1.0 / parts.shape[1])
 
