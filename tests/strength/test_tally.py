@@ -157,3 +157,27 @@ def test_an_empty_tally_scores_nobody() -> None:
     empty = np.array([], dtype=np.int64)
     tally = tally_many(empty, empty, empty, empty, now=THEN)
     assert len(score_tally(tally, now=THEN + dt.timedelta(days=5))) == 0
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.dictionaries(st.integers(1, 10**6), person, min_size=1, max_size=6), params_strategy)
+def test_peak_many_equals_peak_score(
+    people: dict[int, dict[str, object]], params: StrengthParams
+) -> None:
+    from dunbar.strength import peak_score
+    from dunbar.strength.batch import peak_many
+
+    inputs = _inputs(people)
+    peaks = peak_many(**inputs, now=THEN, params=params)  # type: ignore[arg-type]
+    for i, p in enumerate(people.values()):
+        expected = peak_score(
+            p["episodes"],  # type: ignore[arg-type]
+            now=THEN,
+            first_known=p["first_known"],  # type: ignore[arg-type]
+            closeness=p["closeness"],  # type: ignore[arg-type]
+            params=params,
+        )
+        if expected is None:
+            assert np.isnan(peaks[i])
+        else:
+            assert peaks[i] == pytest.approx(expected, abs=TOL)

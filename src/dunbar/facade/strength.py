@@ -381,9 +381,9 @@ class StrengthMixin(LedgerBase):
                 _add_needs(conn, board.contacts, {f.person_id for f in facts})
                 found["favour"] = engine.favour_items(facts, board.contacts, today=day)
             if "fading" in chosen:
-                found["fading"] = self._fading(conn, board, params)
+                found["fading"] = self._fading(conn, board, params, limit)
             if "dormant" in chosen:
-                found["dormant"] = self._dormant(conn, board, params)
+                found["dormant"] = self._dormant(conn, board, params, limit)
             if "occasion" in chosen:
                 circle_of = {pid: p.layer for pid, p in board.placements.items()}
                 items = engine.occasion_items(board.contacts, today=day, circle_of=circle_of)
@@ -406,10 +406,15 @@ class StrengthMixin(LedgerBase):
             )
         return out
 
-    def _fading(self, conn: Connection, board: Scoreboard, params: StrengthParams) -> list[Any]:
+    def _fading(
+        self, conn: Connection, board: Scoreboard, params: StrengthParams, shown: int | None
+    ) -> list[Any]:
+        import numpy as np
+
         from dunbar.store import tallies as tally_store
         from dunbar.strength import agenda as engine
-        from dunbar.strength.reconnect import fading, is_dormant, peak_score
+        from dunbar.strength.batch import peak_many
+        from dunbar.strength.reconnect import fading, is_dormant
 
         # A tie out of touch long enough to be dormant is in the dormant queue instead.
         due = {
@@ -420,24 +425,26 @@ class StrengthMixin(LedgerBase):
         }
         bridging = _bridging(conn, board)
         queue = fading(due, bridging=bridging, params=params)
-        keys = [int(f.key) for f in queue]  # type: ignore[call-overload]
-        episodes = _episodes(_until(tally_store.episode_arrays(conn, keys), board.today))
-        peaks: dict[int, float] = {}
-        details: dict[int, list[str]] = {}
-        for pid in keys:
-            contact = board.contacts[pid]
-            known = _known_by(contact.first_known, board.today)
-            eps = episodes.get(pid, [])
-            peak = peak_score(
-                eps, now=board.today, first_known=known, closeness=contact.closeness, params=params
-            )
-            if peak is not None:
-                peaks[pid] = peak
-            details[pid] = self._explain(eps, board.today, contact, params)
-        # Rank by S_peak12m × min(overdue, cap), with the exact monthly peaks.
+        keys = sorted(int(f.key) for f in queue)  # type: ignore[call-overload]
+        if not keys:
+            return []
+        arrays = _until(tally_store.episode_arrays(conn, keys), board.today)
+        ids = np.array(keys, dtype=np.int64)
+        first, close = _known_and_closeness(ids, board.contacts, board.today)
+        values = peak_many(
+            **arrays, now=board.today, people=ids, first_known=first, closeness=close, params=params
+        )
+        peaks = {pid: float(v) for pid, v in zip(keys, values.tolist(), strict=True) if v == v}
+        # Rank by S_peak12m × min(overdue, cap), with the monthly peaks (MODEL.md §3).
         queue = fading(
             {pid: due[pid] for pid in keys}, peaks=peaks, bridging=bridging, params=params
         )
+        top = [int(f.key) for f in queue[:shown]]  # type: ignore[call-overload]
+        episodes = _episodes(_only(arrays, top))
+        details = {
+            pid: self._explain(episodes.get(pid, []), board.today, board.contacts[pid], params)
+            for pid in top
+        }
         return engine.fading_items(queue, board.contacts, today=board.today, details=details)
 
     @staticmethod
@@ -455,7 +462,9 @@ class StrengthMixin(LedgerBase):
         )
         return tie.explain()
 
-    def _dormant(self, conn: Connection, board: Scoreboard, params: StrengthParams) -> list[Any]:
+    def _dormant(
+        self, conn: Connection, board: Scoreboard, params: StrengthParams, shown: int | None
+    ) -> list[Any]:
         from dunbar.store import tallies as tally_store
         from dunbar.strength import agenda as engine
         from dunbar.strength.reconnect import diversify, dormant_score, is_dormant
@@ -499,7 +508,7 @@ class StrengthMixin(LedgerBase):
             score=lambda item: item[1].score,
             cluster=lambda item: board.contacts[item[0]].organisation,
         )
-        keys = [pid for pid, _ in ranked[:30]]
+        keys = [pid for pid, _ in ranked[:shown]]
         episodes = _episodes(_until(tally_store.episode_arrays(conn, keys), board.today))
         details = {
             pid: self._explain(episodes.get(pid, []), board.today, board.contacts[pid], params)
@@ -710,6 +719,14 @@ def _for(
         "first_known": first,
         "closeness": close,
     }
+
+
+def _only(arrays: EpisodeArrays, ids: Sequence[int]) -> EpisodeArrays:
+    import numpy as np
+
+    keep = np.isin(arrays["person"], np.asarray(ids, dtype=np.int64))
+    table: dict[str, Any] = dict(arrays)
+    return {name: values[keep] for name, values in table.items()}  # type: ignore[return-value]
 
 
 def _episodes(arrays: EpisodeArrays) -> dict[int, list[Any]]:

@@ -401,10 +401,12 @@ def tally_many(
     first_known: npt.ArrayLike | None = None,
     closeness: npt.ArrayLike | None = None,
     params: StrengthParams | None = None,
+    with_peak: bool = True,
 ) -> Tally:
     """Every person's :class:`Tally` as of ``now`` (arguments as :func:`score_many`).
 
-    ``first_known`` and ``closeness`` only enter the ``peak``.
+    ``first_known`` and ``closeness`` only enter the ``peak`` (all NaN with
+    ``with_peak=False``, which skips its cost).
     """
     params = params or StrengthParams()
     now_day = now.date() if isinstance(now, dt.datetime) else now
@@ -449,18 +451,20 @@ def tally_many(
         recency[seg_people] = np.where(best >= 0, best, np.nan)
         lc = np.minimum.reduceat(np.where(contact, e_age, big), starts)
         last_contact[seg_people] = np.where(lc == big, -1, lc)
-    peak = _history_peak(
-        e_p,
-        e_age,
-        e_dir,
-        cw * factor,
-        np.where(contact, factor, -1.0),
-        n_people,
-        k_part,
-        known,
-        now_ord,
-        params,
-    )
+    peak = np.full(n_people, np.nan)
+    if with_peak:
+        peak = _history_peak(
+            e_p,
+            e_age,
+            e_dir,
+            cw * factor,
+            np.where(contact, factor, -1.0),
+            n_people,
+            k_part,
+            known,
+            now_ord,
+            params,
+        )
     return Tally(
         person=ids,
         as_of=now_ord,
@@ -670,5 +674,59 @@ def score_many(
         first_known=first_known,
         closeness=closeness,
         params=params,
+        with_peak=False,
     )
     return score_tally(tally, now=now, first_known=first_known, closeness=closeness, params=params)
+
+
+def peak_many(
+    person: npt.ArrayLike,
+    day: npt.ArrayLike,
+    channel: npt.ArrayLike,
+    direction: npt.ArrayLike,
+    minutes: npt.ArrayLike | None = None,
+    group: npt.ArrayLike | None = None,
+    *,
+    now: dt.date | dt.datetime,
+    people: npt.ArrayLike,
+    first_known: npt.ArrayLike | None = None,
+    closeness: npt.ArrayLike | None = None,
+    months: int = 12,
+    params: StrengthParams | None = None,
+) -> FloatArray:
+    """S_peak12m of each of ``people``: the vectorised twin of
+    :func:`~dunbar.strength.reconnect.peak_score` (same monthly checkpoints, the
+    episodes up to each, a first-known day after a checkpoint ignored there).
+
+    NaN where no checkpoint has a score. One :func:`score_many` per checkpoint.
+    """
+    from dunbar.strength.reconnect import monthly_checkpoints
+
+    ids = _ints(people, "people")
+    pid = _ints(person, "person")
+    days = _ints(day, "day")
+    n = len(pid)
+    arrays = {
+        "channel": _ints(channel, "channel"),
+        "direction": _ints(direction, "direction"),
+        "minutes": _floats(minutes, n, "minutes"),
+        "group": _floats(group, n, "group"),
+    }
+    known = None if first_known is None else _ints(first_known, "first_known")
+    best = np.full(len(ids), np.nan)
+    for checkpoint in monthly_checkpoints(now, months=months):
+        cut = checkpoint.toordinal()
+        keep = days <= cut
+        fk = None if known is None else np.where(known > cut, -1, known)
+        scores = score_many(
+            pid[keep],
+            days[keep],
+            **{k: v[keep] for k, v in arrays.items()},
+            now=checkpoint,
+            people=ids,
+            first_known=fk,
+            closeness=closeness,
+            params=params,
+        ).score
+        best = np.fmax(best, scores)
+    return best
