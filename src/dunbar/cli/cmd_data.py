@@ -18,6 +18,7 @@ from dunbar.errors import ValidationError
 if TYPE_CHECKING:
     from dunbar.ledger import Profile, SearchHit
     from dunbar.model import PersonSummary
+    from dunbar.strength.agenda import Agenda
 
 
 @app.command()
@@ -191,7 +192,8 @@ def demo(
         top = ledger.profile(most_seen[0].id, limit=6) if most_seen else None
         topic = top.person.topics[0] if top and top.person.topics else None
         hits = ledger.search(topic, limit=5) if topic else []
-    _show_demo(most_seen, dormant, top, topic, hits, now, target)
+        agenda = ledger.agenda(limit=2)
+    _show_demo(most_seen, dormant, top, topic, hits, now, target, agenda)
 
 
 def _show_demo(
@@ -202,6 +204,7 @@ def _show_demo(
     hits: list[SearchHit],
     now: dt.datetime,
     target: Path,
+    agenda: Agenda,
 ) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -234,9 +237,17 @@ def _show_demo(
             if (who, hit.text) not in shown:
                 shown.add((who, hit.text))
                 out.print(Text(f"  {hit.kind:<9} {who}: ") + Text(hit.text[:100]))
+    out.print("\n$ dunbar agenda   (whom to reach out to today, and why)", markup=False)
+    for item in agenda.items:
+        out.print(Text(f"  {item.kind.replace('_', '-'):<10} {item.reason}"))
     dunbar = "dunbar" if shutil.which("dunbar") else str(Path(sys.argv[0]).resolve())
+    first = top.person.name if top is not None else "me"
     out.print(
-        f"\nExplore it yourself:\n  {dunbar} --db {target} people\n"
+        f"\nExplore it yourself:\n  {dunbar} --db {target} agenda --explain\n"
+        f"  {dunbar} --db {target} circles\n"
+        f'  {dunbar} --db {target} strength "{first}"\n'
+        f"  {dunbar} --db {target} value\n"
+        f"  {dunbar} --db {target} people\n"
         f"  {dunbar} --db {target} show me\n"
         f"  {dunbar} --db {target} people --not-seen-since "
         f"{(now - dt.timedelta(days=365)).date()}",
