@@ -8,6 +8,7 @@ with one clear line (:class:`FormatError`) before anything is written.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,10 @@ class ParseOptions:
     file: str
     me_names: set[str] = field(default_factory=set)
     """Name keys of "me" (messages from them are mine)."""
+    me_emails: set[str] = field(default_factory=set)
+    """The ledger's email addresses of "me", lower-case (the pipeline fills them)."""
+    now: dt.datetime | None = None
+    """The ledger's clock (``Store.now``): what is later has not happened yet."""
     me_ids: set[str] = field(default_factory=set)
     """Ids in a contact log that stand for me (SocioPatterns ``--me-id``)."""
     gap_minutes: float = 5.0

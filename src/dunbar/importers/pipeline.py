@@ -210,6 +210,8 @@ class ImportSession:
         options = ParseOptions(
             file=str(path),
             me_names={name_key(me.name)} if me else set(),
+            me_emails={v for k, v in planner.index.owned.get(planner.me_id, []) if k == "email"},
+            now=self.store.now(),
             me_ids=self.me_ids,
             gap_minutes=self.gap_minutes,
             prefix=self.prefix,
