@@ -72,6 +72,15 @@ def _is_vcard(head: bytes, path: Path) -> bool:
     return bool(re.search(rb"(?im)^\s*begin\s*:\s*vcard\s*$", head[:SNIFF_BYTES]))
 
 
+def _is_ics(head: bytes, path: Path) -> bool:
+    """BEGIN:VCALENDAR, or a bare VEVENT/VTIMEZONE as the first line (icalendar's test files)."""
+    text = _text_head(head[:SNIFF_BYTES])
+    if re.search(r"(?im)^\s*begin\s*:\s*vcalendar\s*$", text):
+        return True
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return bool(re.fullmatch(r"(?i)begin\s*:\s*(vevent|vtimezone)", first))
+
+
 def _is_linkedin(head: bytes, path: Path) -> bool:
     first = _first_csv_line(head, skip_preamble=True).lower()
     return (
@@ -116,6 +125,13 @@ FORMATS: dict[str, Format] = {
             "a vCard file (2.1, 3.0 or 4.0)",
         ),
         Format(
+            "ics",
+            "ics",
+            _is_ics,
+            _lazy("dunbar.importers.ics", "parse_ics"),
+            "an iCalendar file (.ics)",
+        ),
+        Format(
             "linkedin",
             "linkedin",
             _is_linkedin,
@@ -156,6 +172,6 @@ def detect(head: bytes, path: Path, declared: str = "auto") -> Format:
         if candidate.sniff(head, path):
             return candidate
     raise FormatError(
-        f"{path}: format not recognised (vCard, LinkedIn, Google or encounters CSV); "
+        f"{path}: format not recognised (vCard, iCalendar, LinkedIn, Google or encounters CSV); "
         "name it with --format"
     )
