@@ -313,6 +313,7 @@ def populated(ledger: Ledger) -> Populated:
     # This ledger's own strength parameters, and an agenda item snoozed.
     ledger.set_strength_params({"h_rec": 60})
     ledger.snooze(cy, days=3, kind="fading")
+    ledger.not_duplicates(bo, cy)  # said to be two different people
     # Where Cy came from, as an import records it (dunbar.importers).
     from dunbar.store.provenance import record_source
 

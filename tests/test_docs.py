@@ -44,7 +44,7 @@ def test_readme_documents_every_command() -> None:
     documented: set[str] = set()
     for cell in first_cells:
         for code in re.findall(r"`([^`]+)`", cell):
-            words = re.match(r"[a-z]+(?: [a-z]+)?", code)
+            words = re.match(r"[a-z][a-z-]*(?: [a-z][a-z-]*)?", code)
             if words:
                 documented.update({words.group(0), words.group(0).split()[0]})
     missing = [c for c in _commands() if c not in documented]

@@ -61,6 +61,7 @@ def scene(ledger: Ledger) -> Scene:
     ledger.seat(dinner, gone, round_no=1, table=1, seat=1)
     ledger.add_follow_up(gone, due="2026-12-01", reason="send the photos")
     ledger.add_follow_up(bo, due="2026-12-01", reason="ask Bo how Quintessa is")
+    ledger.not_duplicates(gone, bo)  # `dunbar not-duplicates`
     return Scene(gone, bo, cy, solo, shared, dinner)
 
 
@@ -123,7 +124,7 @@ def test_records_that_were_theirs_are_removed(
 ) -> None:
     ledger.forget(scene.gone)
     rows = table_rows(ledger)
-    for table in ("identities", "person_labels", "attendance", "seating"):
+    for table in ("identities", "person_labels", "attendance", "seating", "not_duplicates"):
         assert rows[table] == [], table
     assert [r["person_id"] for r in rows["notes"]] == [scene.bo]
     assert [r["person_id"] for r in rows["follow_ups"]] == [scene.bo]

@@ -41,6 +41,7 @@ ORDER = (
     "params",
     "import",
     "duplicates",
+    "not-duplicates",
     "sources",
     "merge",
     "forget",

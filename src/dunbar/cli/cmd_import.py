@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dunbar.cli.app import JsonOption, app, open_ledger
-from dunbar.cli.render import console, emit_json, err
+from dunbar.cli.render import console, done, emit_json, err
 from dunbar.errors import UsageError
 from dunbar.importers.decide import Choice, Decider, Decision
 
@@ -247,6 +247,35 @@ def duplicates(
             f"dunbar merge {p.a} {p.b}",
         )
     out.print(table)
+    out.print("Two different people? `dunbar not-duplicates A B` stops proposing them.")
+
+
+@app.command("not-duplicates")
+def not_duplicates(
+    ctx: typer.Context,
+    a: Annotated[str, typer.Argument(help="One person.")],
+    b: Annotated[str, typer.Argument(help="Another person, who is not the same.")],
+    undo: Annotated[
+        bool, typer.Option("--undo", help="Take it back: the pair may be proposed again.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Say that two people are different, so that `duplicates` and imports stop
+    proposing them as one."""
+    with open_ledger(ctx) as ledger:
+        first, second = ledger.person(a), ledger.person(b)
+        changed = ledger.not_duplicates(first.id, second.id, undo=undo)
+    pair = f"#{first.id} {first.name} and #{second.id} {second.name}"
+    if undo:
+        message = (
+            f"{pair} may be proposed as duplicates again"
+            if changed
+            else (f"{pair} were not marked as different people")
+        )
+    else:
+        message = f"Noted: {pair} are different people" + ("" if changed else " (already noted)")
+    result = {"a": first.id, "b": second.id, "not_duplicates": not undo, "changed": changed}
+    done(result, message, as_json=as_json)
 
 
 @app.command()

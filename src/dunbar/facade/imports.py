@@ -67,11 +67,29 @@ class ImportsMixin(LedgerBase):
         """Likely duplicate people across the whole ledger, best first, with reasons."""
         from dunbar.importers.matching import find_duplicates
         from dunbar.importers.plan import load_index
+        from dunbar.store.dismissals import dismissed_pairs
 
         with self._read() as conn:
             index, me_id = load_index(conn)
+            dismissed = dismissed_pairs(conn)
         people_ = [c for pid, c in index.people.items() if pid != me_id]
-        return find_duplicates(people_, limit=limit)
+        return find_duplicates(people_, limit=limit, dismissed=dismissed)
+
+    def not_duplicates(self, a: str | int, b: str | int, *, undo: bool = False) -> bool:
+        """Say that ``a`` and ``b`` are different people, so that neither
+        :meth:`duplicates` nor an import proposes the pair again.
+
+        ``undo`` takes that back. Returns whether anything changed (``False`` if
+        the pair was already dismissed, or with ``undo``, was not).
+        """
+        from dunbar.store import dismissals
+
+        with self._write() as conn:
+            a_id = people_store.resolve_person(conn, a)
+            b_id = people_store.resolve_person(conn, b)
+            if undo:
+                return dismissals.restore_pair(conn, a_id, b_id)
+            return dismissals.dismiss_pair(conn, a_id, b_id, now=self.now())
 
     def sources(self, ref: str | int) -> list[Source]:
         """Where what we know of a person came from: source, file, line or UID."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -222,8 +222,16 @@ class PeopleIndex:
         return found
 
 
-def find_duplicates(people: Iterable[Candidate], *, limit: int | None = None) -> list[Proposal]:
+def find_duplicates(
+    people: Iterable[Candidate],
+    *,
+    limit: int | None = None,
+    dismissed: Collection[tuple[int, int]] = (),
+) -> list[Proposal]:
     """Every likely duplicate pair among ``people``, best first (each pair once).
+
+    Pairs in ``dismissed`` (``(lower id, higher id)``: people said to be different)
+    are left out.
 
     >>> ps = [Candidate(1, "Ana Silva", "Acme"), Candidate(2, "Silva, Ana", "ACME"),
     ...       Candidate(3, "Bo Chen")]
@@ -237,6 +245,7 @@ def find_duplicates(people: Iterable[Candidate], *, limit: int | None = None) ->
     pairs: dict[tuple[int, int], Proposal] = {}
     for person in everyone:
         for proposal in index.similar(person):
-            pairs.setdefault((proposal.a, proposal.b), proposal)
+            if (proposal.a, proposal.b) not in dismissed:
+                pairs.setdefault((proposal.a, proposal.b), proposal)
     ranked = sorted(pairs.values(), key=lambda p: (-p.score, p.a, p.b))
     return ranked if limit is None else ranked[:limit]

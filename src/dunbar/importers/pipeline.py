@@ -53,6 +53,7 @@ from dunbar.importers.records import (
 from dunbar.importers.textio import open_source
 from dunbar.normalise import name_key
 from dunbar.store import provenance as prov_store
+from dunbar.store.dismissals import dismissed_pairs
 
 __all__ = ["STAGES", "Change", "FileReport", "ImportReport", "ImportSession", "Progress", "Store"]
 
@@ -192,7 +193,10 @@ class ImportSession:
         chosen, skipped = self.recognise([Path(p).expanduser() for p in paths], format)
         with self.store.read() as conn:
             index, me_id = load_index(conn)
-        planner = Planner(index, me_id=me_id, decider=self.decider, known=self._known)
+            dismissed = dismissed_pairs(conn)
+        planner = Planner(
+            index, me_id=me_id, decider=self.decider, known=self._known, dismissed=dismissed
+        )
         report = ImportReport(self.dry_run, skipped=skipped)
         for path, fmt in chosen:
             report.files.append(self._one(path, fmt, planner))

@@ -8,7 +8,7 @@ matches one from last year. Nothing is written here; :mod:`.apply` does that.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
@@ -68,8 +68,11 @@ class Planner:
         me_id: int,
         decider: Decider,
         known: Callable[[str], Known],
+        dismissed: Collection[tuple[int, int]] = (),
     ) -> None:
         self.index = index
+        self.dismissed = dismissed
+        """Pairs said not to be duplicates (``dunbar not-duplicates``): never proposed."""
         self.me_id = me_id
         self.decider = decider
         self._known_loader = known
@@ -148,6 +151,8 @@ class Planner:
             return
         a, b = self.index.people[pid], self.index.people[other]
         low, high = (a, b) if a.id < b.id else (b, a)
+        if (low.id, high.id) in self.dismissed:
+            return
         self.batch.proposals.append(
             Proposal(low.id, high.id, low.name, high.name, 1.0, (("shared identity", 1.0),))
         )

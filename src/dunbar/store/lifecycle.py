@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, delete, func, select, text, update
 
 from dunbar.errors import ValidationError
+from dunbar.store.dismissals import forget_dismissals, move_dismissals
 from dunbar.store.engine import sqlite_outside_transaction
 from dunbar.store.tables import (
     acquaintances,
@@ -129,6 +130,7 @@ def merge_people(conn: Connection, keep_id: int, other_id: int, *, now: dt.datet
         )
     _merge_acquaintances(conn, keep_id, other_id)
     _merge_gatherings(conn, keep_id, other_id)
+    move_dismissals(conn, keep_id, other_id)
     conn.execute(delete(people).where(people.c.id == other_id))
     conn.execute(update(people).where(people.c.id == keep_id).values(**fill))
 
@@ -268,7 +270,8 @@ def forget_person(conn: Connection, person_id: int) -> ForgetReport:
       records that remain (shared encounters, notes, favours, introductions and
       follow-ups about others, gatherings, how and where others were met).
     - Identities, labels, notes about them, favours, introductions,
-      acquaintances, attendance, seats and follow-ups go by cascade.
+      acquaintances, attendance, seats, follow-ups and "not duplicates" marks go
+      by cascade.
     """
     person = conn.execute(select(people).where(people.c.id == person_id)).one()
     if person.is_me:
@@ -325,6 +328,7 @@ def forget_person(conn: Connection, person_id: int) -> ForgetReport:
             (acquaintances.c.person_a_id == person_id) | (acquaintances.c.person_b_id == person_id)
         )
     ).rowcount
+    report.removed["not_duplicates"] = forget_dismissals(conn, person_id)
     conn.execute(
         delete(encounter_participants).where(encounter_participants.c.person_id == person_id)
     )
@@ -410,6 +414,7 @@ def scrub_after_forget(engine: Engine) -> None:
             "seating",
             "follow_ups",
             "gatherings",
+            "not_duplicates",
             "search_index",
         ):
             auto.execute(text(f"VACUUM {table}"))

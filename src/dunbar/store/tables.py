@@ -391,6 +391,22 @@ tie_tallies = Table(
     Column("peak", Float),
 )
 
+not_duplicates = Table(
+    "not_duplicates",
+    metadata,
+    Column("person_a_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "person_b_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("dismissed_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("person_a_id", "person_b_id"),
+    CheckConstraint("person_a_id < person_b_id", name="ordered_pair"),
+)
+
 MARK_KINDS = ("all", "fading", "dormant", "follow_up", "favour", "occasion")
 
 agenda_marks = Table(
@@ -432,6 +448,7 @@ DATA_TABLES: tuple[Table, ...] = (
     provenance,
     settings,
     agenda_marks,
+    not_duplicates,
 )
 
 
