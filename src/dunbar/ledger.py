@@ -55,6 +55,7 @@ from dunbar.normalise import (
 )
 from dunbar.store import encounters as enc_store
 from dunbar.store import people as people_store
+from dunbar.store import provenance as prov_store
 from dunbar.store import records
 from dunbar.store.encounters import EncounterInput
 from dunbar.store.engine import (
@@ -65,6 +66,7 @@ from dunbar.store.engine import (
 )
 from dunbar.store.lifecycle import ForgetReport, forget_person, merge_people, scrub_after_forget
 from dunbar.store.people import PersonFields
+from dunbar.store.provenance import Source
 from dunbar.store.records import AcquaintanceInput
 from dunbar.store.schema import HEAD, current_revision, stamp_meta, upgrade
 from dunbar.store.search import SearchHit
@@ -105,6 +107,9 @@ class Profile:
     acquaintances: list[Acquaintance] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+    """Where what we know of them came from: each imported record that fed them
+    (format, file and line, record key), most recent first; empty if entered by hand."""
 
     @property
     def last_seen(self) -> dt.datetime | None:
@@ -393,6 +398,7 @@ class Ledger(CalibrationMixin, ValueMixin, RecordsMixin, GatheringsMixin, Import
             ).all()
             profile = Profile(
                 person=person,
+                sources=prov_store.sources_of(conn, pid),
                 encounters=enc,
                 notes=[records.note_from_row(r) for r in note_rows],
                 favours=[records.favour_from_row(r) for r in fav_rows],
@@ -556,9 +562,8 @@ class Ledger(CalibrationMixin, ValueMixin, RecordsMixin, GatheringsMixin, Import
         with self._write() as conn:
             keep_id = people_store.resolve_person(conn, keep)
             other_id = people_store.resolve_person(conn, other)
-            from dunbar.store.provenance import move_provenance
-
-            move_provenance(conn, other_id, keep_id)  # re-imports keep finding the merged one
+            # Re-imports keep finding the merged person.
+            prov_store.move_provenance(conn, other_id, keep_id)
             merge_people(conn, keep_id, other_id, now=self.now())
             return people_store.load_person(conn, keep_id)
 

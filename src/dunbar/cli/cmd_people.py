@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from dunbar.model import Person
 
 Many = Annotated[list[str] | None, typer.Option()]
+SOURCES_SHOWN = 5
+"""Imported records `show` lists (`dunbar sources` lists them all)."""
 
 
 def _fields(values: list[str] | None) -> dict[str, str]:
@@ -207,7 +209,8 @@ def show(
     limit: Annotated[int, typer.Option(help="Most recent encounters to show.")] = 20,
     as_json: JsonOption = False,
 ) -> None:
-    """A person's profile and our history: encounters, notes, favours, introductions."""
+    """A person's profile and our history: encounters, notes, favours, introductions,
+    and the imported records their details came from."""
     with open_ledger(ctx) as ledger:
         profile = ledger.profile(person, limit=None if as_json else max(limit, 0))
         now = ledger.now()
@@ -252,6 +255,13 @@ def render_profile(profile: Profile, now: dt.datetime, limit: int) -> None:
     for label, value in _profile_lines(p):
         out.print(Text(f"  {label:>12}  ") + Text(value))
     out.print(Text(f"  {'last seen':>12}  {ago(profile.last_seen, now)}"))
+    for n, s in enumerate(profile.sources[:SOURCES_SHOWN]):
+        where = f"{s.file}:{s.line}" if s.line is not None else s.file
+        label = "from" if n == 0 else ""
+        out.print(Text(f"  {label:>12}  {s.source} {where} ({s.ref}, {s.seen_at:%Y-%m-%d})"))
+    if len(profile.sources) > SOURCES_SHOWN:
+        more = len(profile.sources) - SOURCES_SHOWN
+        out.print(Text(f"  {'':>12}  ... and {more} more (dunbar sources {p.id})"))
     names = profile.names
     if profile.encounters:
         table = Table(title="Encounters", title_justify="left", show_edge=False)
