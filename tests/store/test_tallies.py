@@ -196,3 +196,33 @@ def test_an_encounter_in_the_clock_slack_is_scored_but_not_stored(clocked: Any) 
     row = dict(zip(board.scores.person.tolist(), board.scores.episodes.tolist(), strict=True))
     assert row[ids["Bo"]] == 2
     _assert_cache_is_honest(ledger)
+
+
+def test_episode_arrays_hold_every_episode_as_logged(clocked: Any) -> None:
+    from dunbar.model import Channel
+    from dunbar.store.tallies import episode_arrays
+    from dunbar.strength import CHANNEL_CODES
+
+    ledger, _ = clocked
+    ids = _world(ledger)
+    with ledger.engine.connect() as conn:
+        everyone = episode_arrays(conn)
+        some = episode_arrays(conn, [ids["Ana"]])
+    assert len(everyone["person"]) == 6  # 1 + 2 + 1 + 2 participants
+    rows = sorted(
+        zip(
+            *(
+                everyone[k].tolist()
+                for k in ("person", "day", "channel", "direction", "minutes", "group")
+            ),
+            strict=True,
+        )
+    )
+    day = T0.date().toordinal()
+    call, meet = CHANNEL_CODES[Channel.CALL], CHANNEL_CODES[Channel.IN_PERSON]
+    assert [r for r in rows if r[0] == ids["Ana"]] == [
+        (ids["Ana"], day - 40, call, 2, 30.0, 2.0),
+        (ids["Ana"], day - 3, meet, 2, 30.0, 1.0),
+    ]
+    subset = sorted(zip(*(some[k].tolist() for k in ("person", "day", "group")), strict=True))
+    assert subset == [(ids["Ana"], day - 40, 2.0), (ids["Ana"], day - 3, 1.0)]

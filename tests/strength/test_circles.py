@@ -127,3 +127,74 @@ def test_cadence_kin_and_overdue() -> None:
 
 def test_empty() -> None:
     assert assign_circles({}) == {}
+
+
+# --- the numpy twin ----------------------------------------------------------------
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from dunbar.strength.circles import assign_circles_batch  # noqa: E402
+
+_one = st.tuples(
+    st.none() | st.sampled_from([0.1, 0.2, 0.5, 0.9]) | st.floats(0, 1),
+    st.none() | st.integers(0, 40),
+    st.none() | st.integers(1, 7),
+    st.booleans(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(_one, max_size=60),
+    st.sampled_from(
+        [
+            StrengthParams(),
+            StrengthParams(
+                circle_sizes=(2, 4, 9),
+                cadence_days=(7, 30),
+                closeness_pins=((7, 2), (6, 4), (5, 9)),
+            ),
+        ]
+    ),
+)
+def test_the_batch_assigns_the_same_circles(
+    rows: list[tuple[float | None, int | None, int | None, bool]], params: StrengthParams
+) -> None:
+    ties = {
+        pid: TieStrength(
+            score=s,
+            status="unknown" if s is None else "scored",
+            parts={},
+            weights={},
+            closeness=q,
+            last_episode_days=last,
+            last_contact_days=last,
+        )
+        for pid, (s, last, q, _) in enumerate(rows, start=1)
+    }
+    kin = [pid for pid, row in enumerate(rows, start=1) if row[3]]
+    expected = assign_circles(ties, kin=kin, params=params)
+    got = assign_circles_batch(
+        list(ties),
+        [float("nan") if t.score is None else t.score for t in ties.values()],
+        [-1 if t.last_episode_days is None else t.last_episode_days for t in ties.values()],
+        [-1 if t.last_contact_days is None else t.last_contact_days for t in ties.values()],
+        [t.closeness or 0 for t in ties.values()],
+        [pid in kin for pid in ties],
+        params=params,
+    )
+    for i, pid in enumerate(ties):
+        place = expected[pid]
+        assert (got.rank[i] or None) == place.rank
+        assert (got.layer[i] or None) == place.layer
+        assert bool(got.pinned[i]) == place.pinned
+        if place.cadence_days is None:
+            assert got.cadence[i] != got.cadence[i]
+        else:
+            assert got.cadence[i] == place.cadence_days
+        if place.overdue is None:
+            assert got.overdue[i] != got.overdue[i]
+        else:
+            assert got.overdue[i] == pytest.approx(place.overdue)

@@ -371,3 +371,28 @@ def test_ratings_files(tmp_path: Path) -> None:
         read_ratings(broken)
     with pytest.raises(FormatError, match="cannot read ratings"):
         read_ratings(tmp_path / "missing.csv")
+
+
+def test_the_first_fading_items_are_exact_without_computing_every_peak(ledger: Ledger) -> None:
+    # The queue is computed best first and stops early (see StrengthMixin._fading):
+    # its first items must be those of the full, exact computation.
+    import random
+
+    rng = random.Random(11)
+    for k in range(150):
+        pid = ledger.add_person(f"P{k:03d}", closeness=rng.choice([None, None, 3, 5, 6])).id
+        for _ in range(rng.randint(1, 6)):
+            ledger.log(
+                "met",
+                with_=[pid],
+                when=ago(rng.randint(20, 900)),
+                channel=rng.choice(["in-person", "call", "email", "message"]),
+                minutes=rng.choice([None, 10, 60]),
+            )
+    full = [
+        (i.person_id, round(i.priority, 12)) for i in ledger.agenda(limit=None).sections["fading"]
+    ]
+    assert len(full) > 70  # more than one batch of peaks
+    for limit in (1, 3, 10):
+        top = ledger.agenda(limit=limit).sections["fading"]
+        assert [(i.person_id, round(i.priority, 12)) for i in top] == full[:limit]

@@ -181,3 +181,28 @@ def test_peak_many_equals_peak_score(
             assert np.isnan(peaks[i])
         else:
             assert peaks[i] == pytest.approx(expected, abs=TOL)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.dictionaries(st.integers(1, 10**6), person, min_size=1, max_size=6),
+    st.integers(0, 500),
+    params_strategy,
+)
+def test_peak12_from_a_tally_equals_peak_many(
+    people: dict[int, dict[str, object]], later: int, params: StrengthParams
+) -> None:
+    from dunbar.strength.batch import peak12, peak_many
+
+    inputs = _inputs(people)
+    now = THEN + dt.timedelta(days=later)
+    tally = tally_many(**inputs, now=THEN, params=params)  # type: ignore[arg-type]
+    got = peak12(
+        tally,
+        now=now,
+        first_known=inputs["first_known"],  # type: ignore[arg-type]
+        closeness=inputs["closeness"],  # type: ignore[arg-type]
+        params=params,
+    )
+    expected = peak_many(**inputs, now=now, params=params)  # type: ignore[arg-type]
+    np.testing.assert_allclose(got, expected, atol=TOL, equal_nan=True)

@@ -115,7 +115,11 @@ class CalibrationMixin(StrengthMixin):
         from dunbar.strength.calibrate import spread_sample
 
         board = self.scoreboard(today=today)
-        scored = {pid: t.score for pid, t in board.ties.items() if t.score is not None}
+        scored = {
+            int(pid): float(score)
+            for pid, score in zip(board.scores.person, board.scores.score, strict=True)
+            if score == score
+        }
         chosen = spread_sample(scored, n=n, seed=seed)
         return [SampleEntry(pid, board.contacts[pid].name, scored[pid]) for pid in chosen]
 

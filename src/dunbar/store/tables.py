@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -379,16 +380,10 @@ tie_tallies = Table(
     metadata,
     Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
     Column("as_of", Integer, nullable=False),
-    Column("activity", Float, nullable=False),
-    Column("decay_sum", Float, nullable=False),
-    Column("recency", Float),
-    Column("episodes", Integer, nullable=False),
-    Column("outbound", Integer, nullable=False),
-    Column("inbound", Integer, nullable=False),
-    Column("last_episode", Integer, nullable=False),
-    Column("last_contact", Integer, nullable=False),
-    Column("first_age", Integer, nullable=False),
-    Column("peak", Float),
+    # The month index (year·12 + month − 1) the stored month-end scores count back from.
+    Column("months_base", Integer, nullable=False),
+    # float64 values, in the order of dunbar.store.tallies.PACKED.
+    Column("data", LargeBinary, nullable=False),
 )
 
 not_duplicates = Table(

@@ -43,6 +43,7 @@ __all__ = [
     "BatchScores",
     "EpisodeArrays",
     "Tally",
+    "peak12",
     "score_many",
     "score_tally",
     "tally_many",
@@ -205,6 +206,10 @@ class Tally:
     −1 where there is nothing to count. ``peak`` is the highest score the tie
     reached at the end of any of its episode days (NaN without episodes), the
     "strong history" that makes a dormant tie worth reviving (MODEL.md §3).
+    ``months[:, k − 1]`` is the score at the end of the k-th month before month
+    ``months_base`` (a month index, ``year·12 + month − 1``: that of the day the
+    tally was made), k = 1 … 12, NaN where there was none: the past checkpoints
+    of S_peak12m (:func:`peak12`), which never change once they are past.
     """
 
     person: IntArray
@@ -219,6 +224,8 @@ class Tally:
     last_contact: IntArray
     first_age: IntArray
     peak: FloatArray
+    months: FloatArray
+    months_base: int | IntArray
 
     def __len__(self) -> int:
         return len(self.person)
@@ -255,6 +262,8 @@ class Tally:
             last_contact=later(self.last_contact),
             first_age=later(self.first_age),
             peak=self.peak,
+            months=self.months,
+            months_base=self.months_base,
         )
 
     @staticmethod
@@ -262,62 +271,58 @@ class Tally:
         """One tally of several people's (each keeps its ``as_of``), ordered by person."""
         if not tallies:
             raise ValidationError("nothing to join")
-        sizes = [len(t) for t in tallies]
-        as_of = np.concatenate(
-            [
-                np.broadcast_to(np.asarray(t.as_of, dtype=np.int64), (n,))
-                for t, n in zip(tallies, sizes, strict=True)
-            ]
-        )
         person = np.concatenate([t.person for t in tallies])
         order = np.argsort(person, kind="stable")
 
         def cat(name: str) -> Any:
-            return np.concatenate([getattr(t, name) for t in tallies])[order]
+            parts = [
+                np.broadcast_to(np.asarray(getattr(t, name), dtype=np.int64), (len(t),))
+                if name in _PER_DAY
+                else getattr(t, name)
+                for t in tallies
+            ]
+            return np.concatenate(parts)[order]
 
-        return Tally(
-            person=person[order],
-            as_of=as_of[order],
-            **{
-                name: cat(name)
-                for name in (
-                    "activity",
-                    "decay_sum",
-                    "recency",
-                    "count",
-                    "outbound",
-                    "inbound",
-                    "last_episode",
-                    "last_contact",
-                    "first_age",
-                    "peak",
-                )
-            },
-        )
+        return Tally(person=person[order], **{name: cat(name) for name in _FIELDS})
 
     def take(self, index: npt.ArrayLike) -> Tally:
         """The rows at ``index``."""
         idx = np.asarray(index, dtype=np.int64)
-        as_of = self.as_of if np.ndim(self.as_of) == 0 else np.asarray(self.as_of)[idx]
-        return Tally(
-            person=self.person[idx],
-            as_of=as_of,
-            **{
-                name: getattr(self, name)[idx]
-                for name in (
-                    "activity",
-                    "decay_sum",
-                    "recency",
-                    "count",
-                    "outbound",
-                    "inbound",
-                    "last_episode",
-                    "last_contact",
-                    "first_age",
-                    "peak",
-                )
-            },
-        )
+
+        def pick(name: str) -> Any:
+            value = getattr(self, name)
+            return value if np.ndim(value) == 0 else np.asarray(value)[idx]
+
+        return Tally(person=self.person[idx], **{name: pick(name) for name in _FIELDS})
+
+
+_PER_DAY = ("as_of", "months_base")
+_FIELDS = (
+    "as_of",
+    "activity",
+    "decay_sum",
+    "recency",
+    "count",
+    "outbound",
+    "inbound",
+    "last_episode",
+    "last_contact",
+    "first_age",
+    "peak",
+    "months",
+    "months_base",
+)
+MONTHS = 12
+
+
+def month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _month_end_of(index: int) -> dt.date:
+    from dunbar.strength.reconnect import month_end
+
+    return month_end(index // 12, index % 12 + 1)
 
 
 def _merged(
@@ -452,7 +457,25 @@ def tally_many(
         lc = np.minimum.reduceat(np.where(contact, e_age, big), starts)
         last_contact[seg_people] = np.where(lc == big, -1, lc)
     peak = np.full(n_people, np.nan)
+    months = np.full((n_people, MONTHS), np.nan)
     if with_peak:
+        base = month_index(now_day)
+        for k in range(1, MONTHS + 1):
+            cut = _month_end_of(base - k)
+            keep = day_arr <= cut.toordinal()
+            months[:, k - 1] = score_many(
+                pid[keep],
+                day_arr[keep],
+                ch[keep],
+                dirn[keep],
+                mins[keep],
+                grp[keep],
+                now=cut,
+                people=ids,
+                first_known=np.where(known > cut.toordinal(), -1, known),
+                closeness=closeness,
+                params=params,
+            ).score
         peak = _history_peak(
             e_p,
             e_age,
@@ -478,6 +501,8 @@ def tally_many(
         last_contact=last_contact,
         first_age=first_age,
         peak=peak,
+        months=months,
+        months_base=month_index(now_day),
     )
 
 
@@ -729,4 +754,56 @@ def peak_many(
             params=params,
         ).score
         best = np.fmax(best, scores)
+    return best
+
+
+def peak12(
+    tally: Tally,
+    *,
+    now: dt.date | dt.datetime,
+    first_known: npt.ArrayLike | None = None,
+    closeness: npt.ArrayLike | None = None,
+    params: StrengthParams | None = None,
+) -> FloatArray:
+    """S_peak12m of everyone in ``tally``, without reading an episode.
+
+    The checkpoints are today and the ends of the 11 months before
+    (:func:`~dunbar.strength.reconnect.monthly_checkpoints`). Today's score and
+    those of month ends after the tally was made come from the tally brought
+    forward (exact: no episode was added since, or the tally would have been
+    dropped); earlier month ends were stored with it (``months``). Equal to
+    :func:`peak_many` on the same episodes (a Hypothesis test holds it to that).
+    """
+    params = params or StrengthParams()
+    day = now.date() if isinstance(now, dt.datetime) else now
+    n = len(tally)
+    known = None if first_known is None else _ints(first_known, "first_known")
+    best = score_tally(
+        tally, now=day, first_known=known, closeness=closeness, params=params
+    ).score.copy()
+    base = np.broadcast_to(np.asarray(tally.months_base, dtype=np.int64), (n,))
+    close = None if closeness is None else _ints(closeness, "closeness")
+    for back in range(1, MONTHS):
+        target = month_index(day) - back
+        k = base - target
+        stored = (k >= 1) & (k <= MONTHS)
+        values = np.full(n, np.nan)
+        rows = np.flatnonzero(stored)
+        values[rows] = tally.months[rows, k[rows] - 1]
+        later = np.flatnonzero(k <= 0)
+        if len(later):
+            cut = _month_end_of(target)
+            fk = (
+                None
+                if known is None
+                else np.where(known[later] > cut.toordinal(), -1, known[later])
+            )
+            values[later] = score_tally(
+                tally.take(later),
+                now=cut,
+                first_known=fk,
+                closeness=None if close is None else close[later],
+                params=params,
+            ).score
+        best = np.fmax(best, values)
     return best

@@ -41,13 +41,18 @@ from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+import numpy as np
+import numpy.typing as npt
+
 from dunbar.strength.params import StrengthParams
 from dunbar.strength.score import TieStrength
 
 __all__ = [
     "LAYER_NAMES",
+    "BatchPlacement",
     "Placement",
     "assign_circles",
+    "assign_circles_batch",
     "cadence_for",
     "layer_ratios",
     "members_by_layer",
@@ -195,3 +200,78 @@ def members_by_layer(placements: Mapping[K, Placement]) -> dict[int | None, list
     for key, placement in placements.items():
         out.setdefault(placement.layer, []).append(key)
     return out
+
+
+@dataclass(frozen=True)
+class BatchPlacement:
+    """:func:`assign_circles` for arrays: aligned with the ``person`` given.
+
+    ``rank`` and ``layer`` are 0 where unranked / unplaced; ``cadence`` and
+    ``overdue`` NaN where there is none.
+    """
+
+    person: npt.NDArray[np.int64]
+    rank: npt.NDArray[np.int64]
+    layer: npt.NDArray[np.int64]
+    pinned: npt.NDArray[np.bool_]
+    cadence: npt.NDArray[np.float64]
+    overdue: npt.NDArray[np.float64]
+
+
+def assign_circles_batch(
+    person: npt.ArrayLike,
+    score: npt.ArrayLike,
+    last_episode_days: npt.ArrayLike,
+    last_contact_days: npt.ArrayLike,
+    closeness: npt.ArrayLike,
+    kin: npt.ArrayLike,
+    *,
+    params: StrengthParams | None = None,
+) -> BatchPlacement:
+    """The same layers as :func:`assign_circles`, with numpy (for 50,000 people).
+
+    ``score`` is NaN for unranked ties; day counts are −1 where there is nothing
+    to count; ``closeness`` 0 where undeclared; ``kin`` booleans. Ties are ranked
+    by score (highest first), then most recent episode, then input order, exactly
+    as :func:`assign_circles` does.
+    """
+    params = params or StrengthParams()
+    ids = np.asarray(person, dtype=np.int64)
+    s = np.asarray(score, dtype=np.float64)
+    last = np.asarray(last_episode_days, dtype=np.int64)
+    contact = np.asarray(last_contact_days, dtype=np.int64)
+    q = np.asarray(closeness, dtype=np.int64)
+    family = np.asarray(kin, dtype=bool)
+    n = len(ids)
+    ranked = np.flatnonzero(~np.isnan(s))
+    recency_key = np.where(last[ranked] < 0, np.inf, last[ranked].astype(np.float64))
+    order = ranked[np.lexsort((ranked, recency_key, -s[ranked]))]
+    rank = np.zeros(n, dtype=np.int64)
+    rank[order] = np.arange(1, len(order) + 1)
+    pin = np.zeros(n, dtype=np.int64)  # 0: no pin
+    for value, size in params.closeness_pins:
+        pin = np.where((q == value) & ((pin == 0) | (pin > size)), size, pin)
+    layer = np.zeros(n, dtype=np.int64)
+    pinned = np.zeros(n, dtype=bool)
+    remaining = order
+    placed = 0
+    for size in params.circle_sizes:
+        capacity = max(0, size - placed)
+        must = (pin[remaining] > 0) & (pin[remaining] <= size)
+        by_rank = np.zeros(len(remaining), dtype=bool)
+        by_rank[:capacity] = True
+        free = max(0, capacity - int(must.sum()))
+        others = np.flatnonzero(~must)[:free]
+        chosen = must.copy()
+        chosen[others] = True
+        layer[remaining[chosen]] = size
+        pinned[remaining[chosen & ~by_rank]] = True
+        placed += int(chosen.sum())
+        remaining = remaining[~chosen]
+    cadence = np.full(n, np.nan)
+    for index, size in enumerate(params.circle_sizes[: len(params.cadence_days)]):
+        cadence[layer == size] = float(params.cadence_days[index])
+    cadence = np.where(family, cadence * params.kin_cadence_factor, cadence)
+    with np.errstate(invalid="ignore"):
+        overdue = np.where(contact >= 0, contact / cadence, np.nan)
+    return BatchPlacement(ids, rank, layer, pinned, cadence, overdue)

@@ -3,7 +3,8 @@
 Fading (maintenance)
     Ties in a layer with a cadence (L5–L150) whose ``overdue ≥ 1``, ranked by
     ``priority = S_peak12m × min(overdue, 3)``. ``S_peak12m`` is the largest S at
-    monthly checkpoints over the past 12 months (:func:`peak_score`). Bridging
+    monthly checkpoints over the past 12 months (:func:`peak_score`): today and
+    the last day of each of the 11 months before. Bridging
     ties — no mutual contacts with my other alters — get their cadence × 0.5,
     because "nine in ten bridges this year are gone next year" (Burt 2002).
 
@@ -52,6 +53,7 @@ __all__ = [
     "dormant_score",
     "fading",
     "is_dormant",
+    "month_end",
     "monthly_checkpoints",
     "peak_score",
 ]
@@ -60,16 +62,21 @@ K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
 
 
+def month_end(year: int, month: int) -> dt.date:
+    """The last day of a month (``month`` may run past 12 or below 1)."""
+    y, m = divmod(year * 12 + month - 1, 12)
+    return dt.date(y + (m + 1) // 12, (m + 1) % 12 + 1, 1) - dt.timedelta(days=1)
+
+
 def monthly_checkpoints(now: dt.date | dt.datetime, *, months: int = 12) -> list[dt.date]:
-    """``now``'s day and the same day 1 … months−1 months earlier (clamped to month end)."""
+    """``now``'s day, then the last day of each of the ``months − 1`` months before.
+
+    Month ends rather than "the same day a month earlier": a checkpoint in the
+    past never moves as days pass, so a score there can be computed once and
+    kept (:class:`~dunbar.strength.batch.Tally` stores them).
+    """
     day = now.date() if isinstance(now, dt.datetime) else now
-    out = []
-    for back in range(months):
-        year, month = divmod(day.year * 12 + day.month - 1 - back, 12)
-        month += 1
-        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-        out.append(dt.date(year, month, min(day.day, last)))
-    return out
+    return [day] + [month_end(day.year, day.month - back) for back in range(1, months)]
 
 
 def peak_score(
