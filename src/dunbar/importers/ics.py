@@ -17,8 +17,9 @@ what has not happened yet: future events, and the future part of a series.
 ``me_names`` of :class:`~.formats.ParseOptions`); Google names a primary
 calendar after its owner (``X-WR-CALNAME:ana@gmail.com``), so that address is me
 too. When neither appears in the file, the one address that is in every one of
-at least three meetings is taken as me (the owner of a calendar is in all of
-its meetings), with a warning that says so and how to record it.
+at least three meetings, among at least two other people, is taken as me (the
+owner of a calendar is in all of its meetings), with a warning that says so and
+how to record it.
 
 **Identity and updates.** An encounter's ``source_ref`` is ``ics:UID`` (an
 occurrence of a series: ``ics:UID@RECURRENCE-ID``, the occurrence's original
@@ -52,7 +53,7 @@ from dunbar.importers.ics_event import (
 )
 from dunbar.importers.ics_read import Block, CalendarInfo, read_calendar
 from dunbar.importers.ics_series import expand, is_series
-from dunbar.importers.ics_time import local_zone, named_zone, skip_outlook_1601
+from dunbar.importers.ics_time import local_zone, moment_of, named_zone, skip_outlook_1601
 from dunbar.importers.records import EncounterRecord, Origin, Parsed, Rejection, Warning_
 
 __all__ = ["GUESS_ME_AFTER", "parse_ics"]
@@ -80,7 +81,7 @@ class _Event:
         except (TypeError, ValueError):
             sequence = 0
         stamp = self.component.get("LAST-MODIFIED") or self.component.get("DTSTAMP")
-        moment = getattr(stamp, "dt", None)
+        moment = moment_of(stamp)
         text = moment.astimezone(dt.UTC).isoformat() if isinstance(moment, dt.datetime) else ""
         return sequence, text
 
@@ -195,11 +196,14 @@ def _parse_block(block: Block, file: str, *, cancel: bool = False) -> _Event | l
     except Exception as exc:  # icalendar raises many kinds on bad input
         return [Rejection(file, where, f"{label}: not readable ({_reason(exc)})")]
     out: list[Parsed] = []
-    start = getattr(component.get("DTSTART"), "dt", None)
+    start = moment_of(component.get("DTSTART"))
     if cancel:
         component["STATUS"] = "CANCELLED"
     elif not isinstance(start, dt.date):
-        return [Rejection(file, where, f"{label}: no usable DTSTART")]
+        errors = getattr(component, "errors", []) or []
+        why = next((_reason(Exception(m)) for n, m in errors if n == "DTSTART"), "missing")
+        return [Rejection(file, where, f"{label}: no usable DTSTART ({why})")]
+    _drop_broken(component)
     for name, message in getattr(component, "errors", []) or []:
         what = name or "a line"
         problem = _reason(Exception(message))
@@ -208,7 +212,7 @@ def _parse_block(block: Block, file: str, *, cancel: bool = False) -> _Event | l
     for name in ("DTSTART", "DTEND"):
         prop = component.get(name)
         tzid = (getattr(prop, "params", None) or {}).get("TZID")
-        moment = getattr(prop, "dt", None)
+        moment = moment_of(prop)
         if tzid and isinstance(moment, dt.datetime) and moment.tzinfo is None:
             unknown[str(tzid)] = None
     for tzid in unknown:
@@ -218,6 +222,16 @@ def _parse_block(block: Block, file: str, *, cancel: bool = False) -> _Event | l
         digest = hashlib.sha1(f"{start}|{component.get('SUMMARY', '')}|{people}".encode())
         component["UID"] = f"nouid-{digest.hexdigest()}"
     return _Event(block, component, out)
+
+
+def _drop_broken(component: Any) -> None:
+    """Remove the values ``icalendar`` could not read (they are listed in ``errors``)."""
+    from icalendar.prop import vBroken
+
+    for name in list(component.keys()):
+        values = component[name]
+        if any(isinstance(v, vBroken) for v in (values if isinstance(values, list) else [values])):
+            del component[name]
 
 
 def _latest(events: list[_Event]) -> list[_Event]:
@@ -257,12 +271,16 @@ def _find_me(
     if len(events) < GUESS_ME_AFTER:
         return
     common: set[str] | None = None
+    everyone: set[str] = set()
     for group in events.values():
         present: set[str] = set()
         for event in group:
             present |= _addresses(event.component)
+        everyone |= present
         common = present if common is None else common & present
-    if common is not None and len(common) == 1:
+    # The owner is the one constant among changing people: with fewer than two
+    # others, the one in every meeting may as well be my one colleague.
+    if common is not None and len(common) == 1 and len(everyone - common) >= 2:
         (address,) = common
         me.emails.add(address)
         yield Warning_(

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from dunbar.importers.ics_time import as_aware
+from dunbar.importers.ics_time import as_aware, moment_of
 from dunbar.importers.records import EncounterRecord, Origin, PersonRecord
 from dunbar.model import Channel, Initiative
 from dunbar.normalise import name_key
@@ -207,12 +207,29 @@ def occurrence_ref(uid: str, component: Any) -> str:
 
 def recurrence_stamp(component: Any) -> str:
     """The RECURRENCE-ID as text (UTC, or wall-clock if floating), ``""`` if there is none."""
-    moment = getattr(component.get("RECURRENCE-ID"), "dt", None)
+    moment = moment_of(component.get("RECURRENCE-ID"))
     return _stamp(moment) if isinstance(moment, dt.date) else ""
 
 
+COMPANY = re.compile(r"^(?:inc|ltd|llc|gmbh|s\.?a|ag|corp|co|plc|bv|srl)\.?$", re.IGNORECASE)
+
+
+def display_name(cn: str) -> str:
+    """``Kühn, Lena`` as ``Lena Kühn``: Exchange and Outlook write "Last, First".
+
+    >>> display_name("Kühn, Lena"), display_name("Acme, Inc."), display_name("Ana Silva")
+    ('Lena Kühn', 'Acme, Inc.', 'Ana Silva')
+    """
+    parts = [p.strip() for p in cn.split(",")]
+    if len(parts) != 2 or not all(parts) or COMPANY.match(parts[1]):
+        return cn
+    if any(len(p.split()) > 3 or "@" in p for p in parts):
+        return cn
+    return f"{parts[1]} {parts[0]}"
+
+
 def _person(who: Attendee, origin: Origin) -> PersonRecord | None:
-    name = who.name
+    name = display_name(who.name) if who.name else None
     if not name and who.email:
         local = who.email.split("@", 1)[0].replace("_", ".")
         name = " ".join(p.capitalize() for p in local.split(".") if p) or who.email
@@ -229,9 +246,9 @@ def _minutes(component: Any, start: dt.date, zone: dt.tzinfo) -> int | None:
     if not isinstance(start, dt.datetime):
         return None
     end_prop = component.get("DTEND")
-    end = getattr(end_prop, "dt", None)
+    end = moment_of(end_prop)
     if not isinstance(end, dt.datetime):
-        duration = getattr(component.get("DURATION"), "dt", None)
+        duration = moment_of(component.get("DURATION"))
         if not isinstance(duration, dt.timedelta):
             return None
         end = start + duration

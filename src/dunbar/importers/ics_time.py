@@ -18,9 +18,10 @@ definitions, the IANA database, and Windows zone names (Outlook writes
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["ALL_DAY_TIME", "as_aware", "local_zone", "named_zone"]
+__all__ = ["ALL_DAY_TIME", "as_aware", "local_zone", "moment_of", "named_zone", "skip_outlook_1601"]
 
 ALL_DAY_TIME = dt.time(12, 0)
 
@@ -80,3 +81,17 @@ def skip_outlook_1601(lines: list[str]) -> list[str]:
             out[start] = "DTSTART:1970" + out[start][len("DTSTART:1601") :]
             start, yearly = None, False
     return out
+
+
+def moment_of(prop: object) -> Any:
+    """The value of a date or time property (``.dt``), or ``None`` if it is missing or broken.
+
+    ``icalendar`` keeps an unreadable value as a broken property whose ``.dt``
+    raises (``BrokenCalendarProperty``, not an ``AttributeError``).
+    """
+    if prop is None:
+        return None
+    try:
+        return getattr(prop, "dt", None)
+    except Exception:  # icalendar's BrokenCalendarProperty and its kin
+        return None
