@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from dunbar.importers.pipeline import ImportReport, Progress
     from dunbar.importers.records import PersonRecord
 
-FORMAT_HELP = "auto, vcard, linkedin, google or encounters-csv."
+FORMAT_HELP = "auto, vcard, ics, linkedin, google or encounters-csv."
 SHOWN = 20
 
 
@@ -60,7 +60,7 @@ def import_(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Import contacts and encounters: vCard, LinkedIn, Google, encounters CSV.
+    """Import contacts and encounters: vCard, iCalendar, LinkedIn, Google, encounters CSV.
 
     Exact matches (email, phone, profile URL) merge; similar names with another
     signal are proposed (see `dunbar duplicates`). Importing a file again changes
@@ -198,9 +198,13 @@ def _show(report: ImportReport) -> None:
                 f"(score {proposal.score:.2f}: {proposal.explain()})",
                 markup=False,
             )
-        if f.warnings:
+        notes = [w for w in f.warnings if w.where == w.file]  # about the file, not a record
+        for note in notes:
+            out.print(f"  note: {note.message}", markup=False)
+        if len(f.warnings) > len(notes):
             out.print(
-                f"  {len(f.warnings)} warnings (values dropped or repaired; --json lists them)"
+                f"  {len(f.warnings) - len(notes)} warnings "
+                "(values dropped or repaired; --json lists them)"
             )
     for skipped in report.skipped:
         out.print(f"Skipped: {skipped.reason}", markup=False)
