@@ -12,7 +12,7 @@ cache.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -61,7 +61,7 @@ class Scoreboard:
     """
 
     today: dt.date
-    contacts: dict[int, Contact]
+    contacts: ContactTable
     scores: BatchScores
     circles: BatchPlacement
     peak: Any
@@ -154,7 +154,7 @@ class Scoreboard:
         import numpy as np
 
         s = self.scores
-        q = np.array([self.contacts[int(p)].closeness or 0 for p in s.person], dtype=np.int64)
+        q = self.contacts.closeness[self.contacts.positions(s.person)]
         with np.errstate(invalid="ignore"):
             strong = (self.peak >= params.dormant_min_peak) | (q >= params.dormant_min_closeness)
         return (s.last_episode_days >= params.dormancy_days) & strong
@@ -279,7 +279,7 @@ class StrengthMixin(LedgerBase):
         with self._engine.connect() as conn:
             params = self._params(conn)
             contacts = _contacts(conn)
-            ids = np.array(sorted(contacts), dtype=np.int64)
+            ids = contacts.ids
             stored = tally_store.load_tallies(conn)
             fingerprint = tally_store.get_setting(conn, tally_store.TALLIES_KEY)
         usable = fingerprint == tally_store.params_fingerprint(params) and (
@@ -312,7 +312,7 @@ class StrengthMixin(LedgerBase):
             scores.last_episode_days,
             scores.last_contact_days,
             close,
-            [contacts[int(p)].kin for p in scores.person],
+            contacts.kin[contacts.positions(scores.person)],
             params=params,
         )
         return Scoreboard(day, contacts, scores, circles, tally.peak, tally=tally, cached=cached)
@@ -345,7 +345,7 @@ class StrengthMixin(LedgerBase):
             step("reading episodes", 0)
             tally_store.lock_for_filling(conn)
             contacts = _contacts(conn)
-            ids = np.array([p for p in person_ids.tolist() if p in contacts], dtype=np.int64)
+            ids = person_ids[np.isin(person_ids, contacts.ids)]
             many = everyone or len(ids) > 0.2 * max(len(contacts), 1)
             arrays = tally_store.episode_arrays(conn, None if many else ids.tolist())
             # An encounter a little in the future (the clock's slack) cannot be in a
@@ -473,6 +473,7 @@ class StrengthMixin(LedgerBase):
             params = self._params(conn)
             marks = _marks(conn, day)
             found: dict[str, list[engine.AgendaItem]] = {}
+            fading_total = fading_hidden = 0
             if "follow_up" in chosen:
                 facts = _follow_ups(conn)
                 last = {f.person_id: board.last_day(f.person_id) for f in facts}
@@ -487,13 +488,17 @@ class StrengthMixin(LedgerBase):
                 _add_needs(conn, board.contacts, {f.person_id for f in facts})
                 found["favour"] = engine.favour_items(facts, board.contacts, today=day)
             if "fading" in chosen:
-                found["fading"] = self._fading(
-                    conn, board, params, None if limit is None else limit + len(marks)
+                hidden = {m.person_id for m in marks if m.kind in ("fading", "all")} & set(
+                    board.contacts
                 )
+                items, total = self._fading(conn, board, params, limit, hidden)
+                found["fading"] = items
+                fading_total = total
+                fading_hidden = len(hidden)
             if "dormant" in chosen:
                 found["dormant"] = self._dormant(conn, board, params, limit)
             if "occasion" in chosen:
-                dated = [p for p, c in board.contacts.items() if c.first_known or c.birthday]
+                dated = board.contacts.dated()
                 circle_of = {p: int(board.circles.layer[board.index(p)]) or None for p in dated}
                 items = engine.occasion_items(
                     {p: board.contacts[p] for p in dated}, today=day, circle_of=circle_of
@@ -503,9 +508,13 @@ class StrengthMixin(LedgerBase):
                 ]
         out = engine.Agenda(today=day)
         for kind in chosen:
-            kept, hidden = engine.apply_marks(found[kind], marks, today=day)
-            out.hidden += hidden
+            kept, hidden_here = engine.apply_marks(found[kind], marks, today=day)
+            out.hidden += hidden_here
             out.totals[kind] = len(kept)
+            if kind == "fading":
+                # Ranked in full but made into items only as far as shown.
+                out.totals[kind] = fading_total
+                out.hidden += fading_hidden
             out.sections[kind] = kept if limit is None else kept[:limit]
         if not board.contacts:
             out.notes.append(
@@ -520,46 +529,80 @@ class StrengthMixin(LedgerBase):
         return out
 
     def _fading(
-        self, conn: Connection, board: Scoreboard, params: StrengthParams, shown: int | None
-    ) -> list[Any]:
-        """The fading queue, ranked by S_peak12m × min(overdue, cap) (MODEL.md §3).
+        self,
+        conn: Connection,
+        board: Scoreboard,
+        params: StrengthParams,
+        shown: int | None,
+        hidden: set[int],
+    ) -> tuple[list[Any], int]:
+        """The fading queue (MODEL.md §3), and how many items it has in all.
 
-        The monthly peaks come from the tallies (:func:`~dunbar.strength.batch.peak12`),
-        so ranking even thousands of overdue ties reads no episode; only the items
-        shown are explained from their episodes.
+        ``priority = S_peak12m × min(overdue, cap)``, for everyone at once: the
+        monthly peaks come from the tallies (:func:`~dunbar.strength.batch.peak12`),
+        overdue from the circles (bridges at ``bridge_cadence_factor`` of their
+        cadence). Only the first ``shown`` become items, explained from their
+        episodes; people in ``hidden`` (done or snoozed) are left out.
         """
         import numpy as np
 
         from dunbar.store import tallies as tally_store
         from dunbar.strength import agenda as engine
         from dunbar.strength.batch import peak12
-        from dunbar.strength.reconnect import fading
+        from dunbar.strength.reconnect import FadingItem
 
         c, sc = board.circles, board.scores
         # A tie out of touch long enough to be dormant is in the dormant queue instead.
         mask = ~np.isnan(c.cadence) & (sc.last_contact_days >= 0) & ~board.dormant_mask(params)
+        if hidden:
+            mask &= ~np.isin(sc.person, np.array(sorted(hidden), dtype=np.int64))
         rows = np.flatnonzero(mask)
         if not len(rows):
-            return []
+            return [], 0
         ids = sc.person[rows]
+        bridges = _bridging(conn, board)
+        bridging = np.isin(ids, np.array(sorted(bridges), dtype=np.int64))
+        cadence = c.cadence[rows] * np.where(bridging, params.bridge_cadence_factor, 1.0)
+        since = sc.last_contact_days[rows]
+        overdue = since / cadence
+        late = overdue >= 1
+        rows, ids, bridging = rows[late], ids[late], bridging[late]
+        cadence, since, overdue = cadence[late], since[late], overdue[late]
+        if not len(rows):
+            return [], 0
         first, close = _known_and_closeness(ids, board.contacts, board.today)
-        values = peak12(
+        peak = peak12(
             board.tally.take(rows),
             now=board.today,
             first_known=first,
             closeness=close,
             params=params,
         )
-        due = {int(p): board.placement(int(p)) for p in ids}
-        peaks = {int(p): float(v) for p, v in zip(ids, values, strict=True) if v == v}
-        queue = fading(due, peaks=peaks, bridging=_bridging(conn, board), params=params)
-        top = [int(f.key) for f in queue[:shown]]  # type: ignore[call-overload]
+        score = sc.score[rows]
+        peak = np.where(np.isnan(peak), np.nan_to_num(score), peak)
+        priority = peak * np.minimum(overdue, params.overdue_cap)
+        order = np.lexsort((ids, -priority))[:shown]
+        queue = [
+            FadingItem(
+                key=int(ids[i]),
+                layer=int(c.layer[rows[i]]),
+                cadence_days=float(cadence[i]),
+                days_since_contact=int(since[i]),
+                overdue=float(overdue[i]),
+                peak=float(peak[i]),
+                priority=float(priority[i]),
+                bridging=bool(bridging[i]),
+            )
+            for i in order.tolist()
+        ]
+        top = [int(f.key) for f in queue]  # type: ignore[call-overload]
         episodes = _episodes(_until(tally_store.episode_arrays(conn, top), board.today))
         details = {
             pid: self._explain(episodes.get(pid, []), board.today, board.contacts[pid], params)
             for pid in top
         }
-        return engine.fading_items(queue, board.contacts, today=board.today, details=details)
+        items = engine.fading_items(queue, board.contacts, today=board.today, details=details)
+        return items, len(rows)
 
     @staticmethod
     def _explain(
@@ -731,38 +774,84 @@ def _balance(outbound: int, inbound: int) -> float | None:
     return 1.0 - abs(2.0 * share - 1.0)
 
 
-def _contacts(conn: Connection) -> dict[int, Contact]:
-    """Everyone but me, by id (through the driver's cursor: 50,000 rows in ~0.1 s)."""
-    from dunbar.store.tallies import rows_of
-    from dunbar.strength.agenda import Contact
+class ContactTable(Mapping[int, "Contact"]):
+    """Everyone but me, by id: arrays for the engines, a Contact made on demand.
 
-    rows = rows_of(
-        conn,
-        "SELECT p.id, p.name, o.name, p.is_kin, p.closeness, p.birthday, p.first_known "
-        "FROM people p LEFT JOIN organisations o ON o.id = p.org_id "
-        "WHERE NOT p.is_me ORDER BY p.id",
+    Making 50,000 Contact objects costs more than everything else a warm agenda
+    does; most of them are never looked at.
+    """
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        import numpy as np
+
+        self._rows = {int(r[0]): r for r in rows}
+        self._made: dict[int, Contact] = {}
+        self.ids = np.array([int(r[0]) for r in rows], dtype=np.int64)
+        self.closeness = np.array([r[4] or 0 for r in rows], dtype=np.int64)
+        self.kin = np.array([bool(r[3]) for r in rows], dtype=bool)
+        self.first_known = np.array(
+            [-1 if r[6] is None else _as_date(r[6]).toordinal() for r in rows], dtype=np.int64
+        )
+
+    def __getitem__(self, pid: int) -> Contact:
+        made = self._made.get(pid)
+        if made is None:
+            from dunbar.strength.agenda import Contact
+
+            _, name, org, kin, closeness, birthday, first_known = self._rows[pid]
+            made = Contact(
+                id=pid,
+                name=name,
+                organisation=org,
+                kin=bool(kin),
+                closeness=closeness,
+                birthday=birthday,
+                first_known=None if first_known is None else _as_date(first_known),
+            )
+            self._made[pid] = made
+        return made
+
+    def __setitem__(self, pid: int, contact: Contact) -> None:
+        self._made[pid] = contact
+
+    def __contains__(self, pid: object) -> bool:
+        return pid in self._rows
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def dated(self) -> list[int]:
+        """People with a birthday or a first-known date (occasions)."""
+        return [pid for pid, r in self._rows.items() if r[5] or r[6]]
+
+    def positions(self, ids: Any) -> Any:
+        import numpy as np
+
+        return np.searchsorted(self.ids, np.asarray(ids, dtype=np.int64))
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _contacts(conn: Connection) -> ContactTable:
+    """Everyone but me (through the driver's cursor)."""
+    from dunbar.store.tallies import rows_of
+
+    return ContactTable(
+        rows_of(
+            conn,
+            "SELECT p.id, p.name, o.name, p.is_kin, p.closeness, p.birthday, p.first_known "
+            "FROM people p LEFT JOIN organisations o ON o.id = p.org_id "
+            "WHERE NOT p.is_me ORDER BY p.id",
+        )
     )
 
-    def day(value: Any) -> dt.date | None:
-        if value is None or isinstance(value, dt.date):
-            return value
-        return dt.date.fromisoformat(str(value)[:10])
 
-    return {
-        pid: Contact(
-            id=pid,
-            name=name,
-            organisation=org,
-            kin=bool(kin),
-            closeness=closeness,
-            birthday=birthday,
-            first_known=day(first_known),
-        )
-        for pid, name, org, kin, closeness, birthday, first_known in rows
-    }
-
-
-def _add_needs(conn: Connection, contacts: dict[int, Contact], ids: set[int]) -> None:
+def _add_needs(conn: Connection, contacts: ContactTable, ids: set[int]) -> None:
     import dataclasses
 
     if not ids:
@@ -785,15 +874,15 @@ def _known_by(first_known: dt.date | None, day: dt.date) -> dt.date | None:
 
 
 def _known_and_closeness(
-    ids: np.ndarray[Any, Any], contacts: Mapping[int, Contact], day: dt.date
-) -> tuple[list[int], list[int]]:
-    first, close = [], []
-    for pid in ids.tolist():
-        c = contacts[pid]
-        known = _known_by(c.first_known, day)
-        first.append(-1 if known is None else known.toordinal())
-        close.append(c.closeness or 0)
-    return first, close
+    ids: np.ndarray[Any, Any], contacts: ContactTable, day: dt.date
+) -> tuple[Any, Any]:
+    """First-known day ordinals (−1: none, or after ``day``) and closeness (0: none)."""
+    import numpy as np
+
+    at = contacts.positions(ids)
+    first = contacts.first_known[at] if len(ids) else np.zeros(0, dtype=np.int64)
+    close = contacts.closeness[at] if len(ids) else np.zeros(0, dtype=np.int64)
+    return np.where(first > day.toordinal(), -1, first), close
 
 
 def _until(arrays: EpisodeArrays, day: dt.date) -> EpisodeArrays:
@@ -805,7 +894,7 @@ def _until(arrays: EpisodeArrays, day: dt.date) -> EpisodeArrays:
 
 
 def _for(
-    arrays: EpisodeArrays, ids: np.ndarray[Any, Any], contacts: Mapping[int, Contact], day: dt.date
+    arrays: EpisodeArrays, ids: np.ndarray[Any, Any], contacts: ContactTable, day: dt.date
 ) -> dict[str, Any]:
     """Keyword arguments of ``tally_many`` for ``ids`` from ``arrays``."""
     import numpy as np
