@@ -11,6 +11,7 @@ MODULES = [
     "dunbar.importers.matching",
     "dunbar.importers.vcard",
     "dunbar.importers.csvfiles",
+    "dunbar.importers.ics_event",
     "dunbar.exporters.vcard",
 ]
 
