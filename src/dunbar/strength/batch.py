@@ -431,47 +431,38 @@ def tally_many(
 
     e_p, e_age, e_ch, e_dir, factor = _merged(pidx, age, ch, dirn, mins, grp, n_people, params)
     cw = np.asarray(params.channel_weights.as_tuple())[e_ch]
-    decay = 2.0 ** (-e_age / params.h_act)
-    activity = np.bincount(e_p, weights=cw * factor * decay, minlength=n_people).astype(np.float64)
-    decay_sum = np.bincount(e_p, weights=decay, minlength=n_people).astype(np.float64)
-    count = np.bincount(e_p, minlength=n_people).astype(np.int64)
-    outbound = np.bincount(e_p, weights=e_dir == 1, minlength=n_people).astype(np.int64)
-    inbound = np.bincount(e_p, weights=e_dir == 2, minlength=n_people).astype(np.int64)
-
-    # Segments of each person's merged episodes (contiguous, ages ascending).
-    starts = np.flatnonzero(np.r_[True, e_p[1:] != e_p[:-1]]) if len(e_p) else np.array([], int)
-    seg_people = e_p[starts]
     contact = e_ch != _REACTION
-    fresh = np.where(contact, factor * 2.0 ** (-e_age / params.h_rec), -1.0)
-    big = np.iinfo(np.int64).max
-    last_episode = np.full(n_people, -1, dtype=np.int64)
-    last_contact = np.full(n_people, -1, dtype=np.int64)
-    first_age = np.full(n_people, -1, dtype=np.int64)
-    recency = np.full(n_people, np.nan)
-    if len(e_p):
-        last_episode[seg_people] = e_age[starts]
-        ends = np.r_[starts[1:], len(e_p)] - 1
-        first_age[seg_people] = e_age[ends]
-        best = np.maximum.reduceat(fresh, starts)
-        recency[seg_people] = np.where(best >= 0, best, np.nan)
-        lc = np.minimum.reduceat(np.where(contact, e_age, big), starts)
-        last_contact[seg_people] = np.where(lc == big, -1, lc)
+    sums = _sums(e_p, e_age, cw * factor, contact, factor, e_dir, n_people, params)
     peak = np.full(n_people, np.nan)
     months = np.full((n_people, MONTHS), np.nan)
     if with_peak:
+        # Month ends: the merged episodes up to each (merging is per day, so
+        # filtering merged episodes by day equals merging the filtered ones).
         base = month_index(now_day)
         for k in range(1, MONTHS + 1):
             cut = _month_end_of(base - k)
-            keep = day_arr <= cut.toordinal()
-            months[:, k - 1] = score_many(
-                pid[keep],
-                day_arr[keep],
-                ch[keep],
-                dirn[keep],
-                mins[keep],
-                grp[keep],
+            back = now_ord - cut.toordinal()
+            sel = e_age >= back
+            at_cut = Tally(
+                person=ids,
+                as_of=cut.toordinal(),
+                **_sums(
+                    e_p[sel],
+                    e_age[sel] - back,
+                    (cw * factor)[sel],
+                    contact[sel],
+                    factor[sel],
+                    e_dir[sel],
+                    n_people,
+                    params,
+                ),
+                peak=peak,
+                months=months,
+                months_base=base,
+            )
+            months[:, k - 1] = score_tally(
+                at_cut,
                 now=cut,
-                people=ids,
                 first_known=np.where(known > cut.toordinal(), -1, known),
                 closeness=closeness,
                 params=params,
@@ -491,19 +482,58 @@ def tally_many(
     return Tally(
         person=ids,
         as_of=now_ord,
-        activity=activity,
-        decay_sum=decay_sum,
-        recency=recency,
-        count=count,
-        outbound=outbound,
-        inbound=inbound,
-        last_episode=last_episode,
-        last_contact=last_contact,
-        first_age=first_age,
+        **sums,
         peak=peak,
         months=months,
         months_base=month_index(now_day),
     )
+
+
+def _sums(
+    e_p: IntArray,
+    e_age: IntArray,
+    weight: FloatArray,
+    contact: npt.NDArray[np.bool_],
+    factor: FloatArray,
+    e_dir: IntArray,
+    n_people: int,
+    params: StrengthParams,
+) -> dict[str, Any]:
+    """A Tally's sums from merged episodes sorted by person, then age."""
+    decay = 2.0 ** (-e_age / params.h_act)
+    activity = np.bincount(e_p, weights=weight * decay, minlength=n_people).astype(np.float64)
+    decay_sum = np.bincount(e_p, weights=decay, minlength=n_people).astype(np.float64)
+    count = np.bincount(e_p, minlength=n_people).astype(np.int64)
+    outbound = np.bincount(e_p, weights=e_dir == 1, minlength=n_people).astype(np.int64)
+    inbound = np.bincount(e_p, weights=e_dir == 2, minlength=n_people).astype(np.int64)
+    # Segments of each person's merged episodes (contiguous, ages ascending).
+    starts = np.flatnonzero(np.r_[True, e_p[1:] != e_p[:-1]]) if len(e_p) else np.array([], int)
+    seg_people = e_p[starts]
+    fresh = np.where(contact, factor * 2.0 ** (-e_age / params.h_rec), -1.0)
+    big = np.iinfo(np.int64).max
+    last_episode = np.full(n_people, -1, dtype=np.int64)
+    last_contact = np.full(n_people, -1, dtype=np.int64)
+    first_age = np.full(n_people, -1, dtype=np.int64)
+    recency = np.full(n_people, np.nan)
+    if len(e_p):
+        last_episode[seg_people] = e_age[starts]
+        ends = np.r_[starts[1:], len(e_p)] - 1
+        first_age[seg_people] = e_age[ends]
+        best = np.maximum.reduceat(fresh, starts)
+        recency[seg_people] = np.where(best >= 0, best, np.nan)
+        lc = np.minimum.reduceat(np.where(contact, e_age, big), starts)
+        last_contact[seg_people] = np.where(lc == big, -1, lc)
+    return {
+        "activity": activity,
+        "decay_sum": decay_sum,
+        "recency": recency,
+        "count": count,
+        "outbound": outbound,
+        "inbound": inbound,
+        "last_episode": last_episode,
+        "last_contact": last_contact,
+        "first_age": first_age,
+    }
 
 
 def _segment_accumulate(
