@@ -244,9 +244,7 @@ def test_the_highest_sequence_wins() -> None:
 
 def test_the_owner_of_a_calendar_is_the_address_in_every_meeting() -> None:
     found, _, warnings = parse("owner_in_every_meeting.ics", me=False)
-    assert warnings[0].message.startswith(
-        "took owner@example.net as me: it is in all 3 meetings"
-    )
+    assert warnings[0].message.startswith("took owner@example.net as me: it is in all 3 meetings")
     assert [emails(e) for e in found] == [
         ["ana@example.org"],
         ["bo@example.org"],
