@@ -227,6 +227,16 @@ def test_name_key_is_idempotent(text: str) -> None:
     assert name_key(name_key(text)) == name_key(text)
 
 
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+@example("  Ana\tSILVA \x1f O'Neil ")
+def test_name_key_ascii_shortcut_is_the_full_fold(text: str) -> None:
+    # name_key skips NFKD and the folding table for ASCII text: the same key as
+    # the full path (NFKD, drop combining marks, fold, casefold, collapse spaces).
+    decomposed = unicodedata.normalize("NFKD", text)
+    full = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    assert name_key(text) == " ".join(full.casefold().split())
+
+
 @given(st.text())
 def test_name_key_ignores_unicode_normal_form(text: str) -> None:
     assert name_key(unicodedata.normalize("NFC", text)) == name_key(

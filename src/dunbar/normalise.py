@@ -40,6 +40,8 @@ _HANDLE = re.compile(r"^@?[\w.\-]{1,64}(@[\w.\-]+)?$")
 
 def name_key(text: str) -> str:
     """Case- and accent-insensitive key of a name: ``"Zoë  Núñez"`` -> ``"zoe nunez"``."""
+    if text.isascii():  # NFKD, combining marks and _FOLD change nothing in ASCII
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # Letters that NFKD does not decompose but people type both ways.

@@ -3,7 +3,8 @@
 Each stage is a named step with one job (the beets importer's shape):
 
 ``read``
-    open the file (through gzip or zip), bounded; recognise its format
+    open the file (through gzip or zip; a tar archive is read like a folder),
+    bounded; recognise its format
     (:mod:`.formats`). Every file is read and recognised before anything is
     written, so a file that is not the declared format stops the import at once.
 ``parse``
@@ -50,7 +51,7 @@ from dunbar.importers.records import (
     Rejection,
     Warning_,
 )
-from dunbar.importers.textio import open_source
+from dunbar.importers.textio import is_tar, open_source, tar_members
 from dunbar.normalise import name_key
 from dunbar.store import provenance as prov_store
 from dunbar.store.dismissals import dismissed_pairs
@@ -162,22 +163,34 @@ class ImportSession:
 
         A file named on its own must be in the declared (or a recognised) format,
         or :class:`FormatError` stops the import. A folder (a LinkedIn export, say)
-        contributes the files in it that are recognised; the others are listed as
-        skipped.
+        or a tar archive contributes the files in it that are recognised; the
+        others are listed as skipped.
         """
         chosen: list[tuple[Path, Format]] = []
         skipped: list[Rejection] = []
         for path in paths:
+            heads: dict[str, bytes] = {}
             if path.is_dir():
-                for inner in sorted(p for p in path.rglob("*") if p.is_file()):
-                    if any(part.startswith(".") for part in inner.relative_to(path).parts):
-                        continue
-                    try:
-                        chosen.append((inner, self._sniff(inner, declared)))
-                    except FormatError as exc:
-                        skipped.append(Rejection(str(inner), str(inner), str(exc)))
+                inners = [
+                    p
+                    for p in sorted(p for p in path.rglob("*") if p.is_file())
+                    if not any(part.startswith(".") for part in p.relative_to(path).parts)
+                ]
+            elif is_tar(path):  # like a folder: ARCHIVE/NAME, read in place, never unpacked
+                heads = dict(tar_members(path, head=SNIFF_BYTES))
+                inners = sorted(path / name for name in heads)
             else:
                 chosen.append((path, self._sniff(path, declared)))
+                continue
+            for inner in inners:
+                try:
+                    if heads:
+                        head = heads[inner.relative_to(path).as_posix()]
+                        chosen.append((inner, detect(head, inner, declared)))
+                    else:
+                        chosen.append((inner, self._sniff(inner, declared)))
+                except FormatError as exc:
+                    skipped.append(Rejection(str(inner), str(inner), str(exc)))
         return chosen, skipped
 
     @staticmethod

@@ -7,6 +7,14 @@ here is bounded:
 - ``.gz`` and single-member ``.zip`` files are decompressed as a stream, and a
   stream that inflates beyond ``MAX_INFLATE`` times its size (and past
   ``INFLATE_FLOOR`` bytes) is stopped as a decompression bomb;
+- a tar archive (``.tar``, ``.tgz``, ``.tar.gz``, ``.tar.bz2``, ``.tar.xz``) is read
+  like a folder of its regular files (:func:`tar_members`), never unpacked to disk:
+  a member is opened as ``ARCHIVE/NAME``. At most ``MAX_MEMBERS`` members, and the
+  sizes their headers declare may add up to no more than the inflation limit
+  above, so a tar bomb is refused before its data are read; links, devices and
+  sparse files are left out, and each member is read as it is (a compressed file
+  inside an archive is skipped as binary); a cut or damaged compressed file is one
+  clear error, not a traceback;
 - text is decoded per line (UTF-8, then the legacy fallback), so one bad byte
   costs one line, not the file; a UTF-16 file (with its BOM) is re-encoded as
   UTF-8 while it streams.
@@ -17,11 +25,13 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import tarfile
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from dunbar.importers.records import FormatError
 
@@ -33,6 +43,7 @@ __all__ = [
     "decode_text",
     "open_source",
     "read_lines",
+    "tar_members",
 ]
 
 MAX_LINE = 4 * 1024 * 1024
@@ -40,22 +51,37 @@ MAX_LINE = 4 * 1024 * 1024
 
 MAX_INFLATE = 200
 INFLATE_FLOOR = 256 * 1024 * 1024
+MAX_MEMBERS = 10_000
+"""Most files a tar archive may hold to be imported."""
 CSV_FIELD_LIMIT = 1024 * 1024
 
 
 class _Counting(io.RawIOBase):
     """A binary stream that counts what it hands out and stops decompression bombs."""
 
-    def __init__(self, inner: BinaryIO, *, limit: int | None) -> None:
+    def __init__(self, inner: BinaryIO, *, limit: int | None, name: str = "") -> None:
         self._inner = inner
         self._limit = limit
+        self._name = name
         self.read_bytes = 0
 
     def readable(self) -> bool:
         return True
 
+    def tell(self) -> int:
+        return self.read_bytes
+
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self._inner.read(len(buffer))
+        try:
+            data = self._inner.read(len(buffer))
+        except (
+            EOFError,
+            zlib.error,
+            gzip.BadGzipFile,
+            zipfile.BadZipFile,
+            tarfile.TarError,
+        ) as exc:
+            raise FormatError(f"{self._name}: damaged or cut-off file ({exc})") from None
         n = len(data)
         buffer[:n] = data
         self.read_bytes += n
@@ -93,6 +119,10 @@ class _Utf16(io.RawIOBase):
         return n
 
 
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
 @dataclass
 class SourceStream:
     """An opened input: ``stream`` yields the (decompressed) bytes of ``path``."""
@@ -101,7 +131,7 @@ class SourceStream:
     stream: BinaryIO
     size: int
     _raw: BinaryIO
-    _closers: list[BinaryIO]
+    _closers: list[_Closable]
 
     @property
     def position(self) -> int:
@@ -116,17 +146,100 @@ class SourceStream:
             item.close()
 
 
+def _inflate_limit(size: int) -> int:
+    return max(INFLATE_FLOOR, MAX_INFLATE * size)
+
+
+def _tar_entries(path: Path) -> Generator[tuple[tarfile.TarFile, tarfile.TarInfo]]:
+    """The regular files of a tar archive, in order, read as a stream (bounded)."""
+    limit = _inflate_limit(path.stat().st_size)
+    declared = count = 0
+    try:
+        with tarfile.open(path, mode="r|*") as archive:
+            for member in archive:
+                count += 1
+                declared += member.size
+                if count > MAX_MEMBERS:
+                    raise FormatError(f"{path}: more than {MAX_MEMBERS:,} files in the archive")
+                if declared > limit:
+                    raise FormatError(
+                        f"{path}: its files add up to more than {limit:,} bytes: "
+                        "the archive inflates like a decompression bomb"
+                    )
+                if member.isfile() and not member.issparse():
+                    yield archive, member
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        raise FormatError(f"{path}: damaged tar archive ({exc})") from None
+
+
+def is_tar(path: Path) -> bool:
+    """Whether ``path`` is a tar archive (plain or compressed)."""
+    try:
+        return path.is_file() and tarfile.is_tarfile(path)
+    except (OSError, EOFError, tarfile.TarError):
+        return False
+
+
+def tar_members(path: Path, *, head: int = 0) -> list[tuple[str, bytes]]:
+    """The files in a tar archive that an import reads, in archive order, each with
+    its first ``head`` bytes (to recognise its format without opening it again).
+
+    Hidden files and folders (``.DS_Store``, ``._x`` from macOS) are left out, as in
+    a folder. Raises :class:`FormatError` for a damaged archive or a tar bomb.
+    """
+    found: list[tuple[str, bytes]] = []
+    for archive, member in _tar_entries(path):
+        parts = [p for p in member.name.split("/") if p not in ("", ".")]
+        if parts and not any(p.startswith(".") for p in parts):
+            data = b""
+            if head:
+                stream = archive.extractfile(member)
+                data = stream.read(head) if stream is not None else b""
+            found.append(("/".join(parts), data))
+    return found
+
+
+def _split_member(path: Path) -> tuple[Path, str] | None:
+    """``ARCHIVE/NAME`` -> ``(archive, name)`` when a parent of ``path`` is a tar file."""
+    for parent in path.parents:
+        if parent.exists():
+            if is_tar(parent):
+                return parent, path.relative_to(parent).as_posix()
+            return None
+    return None
+
+
+def _open_member(path: Path, archive_path: Path, name: str) -> SourceStream:
+    """A member's bytes, read on from the archive's stream (which stays open with it)."""
+    entries = _tar_entries(archive_path)
+    for archive, member in entries:
+        if "/".join(p for p in member.name.split("/") if p not in ("", ".")) == name:
+            stream = archive.extractfile(member)
+            assert stream is not None  # a regular file
+            counted = io.BufferedReader(_Counting(stream, limit=None, name=str(path)))  # type: ignore[arg-type]
+            return SourceStream(path, counted, member.size, counted, [entries, counted])
+    raise FormatError(f"cannot read {path}: no such file in the archive")
+
+
 def open_source(path: Path) -> SourceStream:
-    """Open ``path`` for reading, transparently through gzip or a one-file zip."""
+    """Open ``path`` for reading, transparently through gzip or a one-file zip.
+
+    ``ARCHIVE/NAME`` opens the file ``NAME`` of the tar archive ``ARCHIVE`` (see
+    :func:`tar_members`).
+    """
+    if not path.exists():
+        member = _split_member(path)
+        if member is not None:
+            return _open_member(path, *member)
     try:
         raw: BinaryIO = path.open("rb")
     except OSError as exc:
         raise FormatError(f"cannot read {path}: {exc.strerror or exc}") from None
     size = path.stat().st_size
-    closers: list[BinaryIO] = [raw]
+    closers: list[_Closable] = [raw]
     head = raw.read(4)
     raw.seek(0)
-    limit = max(INFLATE_FLOOR, MAX_INFLATE * size)
+    limit = _inflate_limit(size)
     inner: BinaryIO = raw
     if head[:2] == b"\x1f\x8b":
         inner = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
@@ -145,7 +258,7 @@ def open_source(path: Path) -> SourceStream:
         limit = 0
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         inner = io.BufferedReader(_Utf16(inner))
-    counted: BinaryIO = io.BufferedReader(_Counting(inner, limit=limit or None))
+    counted: BinaryIO = io.BufferedReader(_Counting(inner, limit=limit or None, name=str(path)))
     return SourceStream(path, counted, size, raw, closers)
 
 
