@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -330,6 +331,23 @@ def people_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """List and search people."""
+    filters: dict[str, Any] = {
+        "tags": tag or [],
+        "organisation": org,
+        "topics": topic or [],
+        "not_seen_since": not_seen_since,
+        "limit": limit,
+        "offset": offset,
+        "include_me": include_me,
+    }
+    if as_json and not sys.stdout.isatty():
+        # Compact JSON for a pipe, made by the database: the same values as
+        # emit_json(ledger.people(...)) (tests/store/test_people_json.py).
+        with open_ledger(ctx) as ledger:
+            document = ledger.people_json(text, **filters)
+        sys.stdout.write(document)
+        sys.stdout.write("\n")
+        return
     with open_ledger(ctx) as ledger:
         rows = ledger.people(
             text,

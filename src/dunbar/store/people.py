@@ -13,7 +13,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Text,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy import text as text_
 
 from dunbar.errors import AmbiguousError, NotFoundError, ValidationError
 from dunbar.model import Identity, IdentityKind, LabelKind, Organisation, Person, PersonSummary
@@ -38,6 +51,7 @@ __all__ = [
     "get_or_create_org",
     "insert_person",
     "list_people",
+    "list_people_json",
     "load_person",
     "me_id",
     "resolve_person",
@@ -428,19 +442,16 @@ def load_person(conn: Connection, person_id: int) -> Person:
     )
 
 
-def list_people(
-    conn: Connection,
+def _people_query(
     *,
-    text: str | None = None,
-    tags: Sequence[str] = (),
-    organisation: str | None = None,
-    topics: Sequence[str] = (),
-    not_seen_since: dt.datetime | None = None,
-    include_me: bool = False,
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[PersonSummary]:
-    """People with their last encounter, filtered; ordered by name."""
+    text: str | None,
+    tags: Sequence[str],
+    organisation: str | None,
+    topics: Sequence[str],
+    not_seen_since: dt.datetime | None,
+    include_me: bool,
+) -> tuple[Any, Any, Any]:
+    """The filtered people query, its last-seen/count subquery and first-email one."""
     # An index-only scan of the participants' (person_id, occurred_at) index
     # (migration 0005): no encounter is read.
     stats = (
@@ -459,16 +470,7 @@ def list_people(
         .subquery()
     )
     query = (
-        select(
-            people.c.id,
-            people.c.name,
-            people.c.title,
-            people.c.is_me,
-            organisations.c.name.label("org"),
-            first_email.c.email,
-            stats.c.last_seen,
-            stats.c.n,
-        )
+        select(people.c.id)
         .outerjoin(organisations, organisations.c.id == people.c.org_id)
         .outerjoin(stats, stats.c.pid == people.c.id)
         .outerjoin(first_email, first_email.c.pid == people.c.id)
@@ -497,6 +499,40 @@ def list_people(
         query = query.where(organisations.c.name_key == name_key(organisation))
     if not_seen_since is not None:
         query = query.where(or_(stats.c.last_seen.is_(None), stats.c.last_seen < not_seen_since))
+    return query, stats, first_email
+
+
+def list_people(
+    conn: Connection,
+    *,
+    text: str | None = None,
+    tags: Sequence[str] = (),
+    organisation: str | None = None,
+    topics: Sequence[str] = (),
+    not_seen_since: dt.datetime | None = None,
+    include_me: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[PersonSummary]:
+    """People with their last encounter, filtered; ordered by name."""
+    base, stats, first_email = _people_query(
+        text=text,
+        tags=tags,
+        organisation=organisation,
+        topics=topics,
+        not_seen_since=not_seen_since,
+        include_me=include_me,
+    )
+    query = base.with_only_columns(
+        people.c.id,
+        people.c.name,
+        people.c.title,
+        people.c.is_me,
+        organisations.c.name.label("org"),
+        first_email.c.email,
+        stats.c.last_seen,
+        stats.c.n,
+    )
     query = query.order_by(people.c.name_key, people.c.id).offset(offset)
     if limit is not None:
         query = query.limit(limit)
@@ -517,6 +553,124 @@ def list_people(
         )
         for pid, name, title, is_me, org, email, last_seen, n in rows
     ]
+
+
+def list_people_json(
+    conn: Connection,
+    *,
+    text: str | None = None,
+    tags: Sequence[str] = (),
+    organisation: str | None = None,
+    topics: Sequence[str] = (),
+    not_seen_since: dt.datetime | None = None,
+    include_me: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> str:
+    """:func:`list_people` as a JSON array, written by the database itself.
+
+    The same rows, in the same order, with the same values as
+    ``json.dumps(to_jsonable(list_people(...)))`` (the tests hold the two
+    together on both backends); only the spacing differs. SQLite's JSON1 and
+    PostgreSQL's ``json_build_object`` make each row's object, so a 50,000-person
+    listing never becomes 50,000 Python objects (benchmarks/RESULTS.md).
+    """
+    base, stats, first_email = _people_query(
+        text=text,
+        tags=tags,
+        organisation=organisation,
+        topics=topics,
+        not_seen_since=not_seen_since,
+        include_me=include_me,
+    )
+    sqlite = conn.dialect.name == "sqlite"
+    label_rows = (
+        select(person_labels.c.person_id, person_labels.c.value)
+        .where(person_labels.c.kind == LabelKind.TAG.value)
+        .order_by(person_labels.c.person_id, person_labels.c.value_key)
+        .subquery()
+    )
+    if sqlite:
+        # Grouping rows that arrive sorted keeps their order within each group.
+        tag_list = func.json_group_array(label_rows.c.value)
+    else:
+        tag_list = func.json_agg(label_rows.c.value)
+    tag_json = (
+        select(label_rows.c.person_id.label("pid"), tag_list.label("tags"))
+        .group_by(label_rows.c.person_id)
+        .subquery()
+    )
+    seen = stats.c.last_seen
+    if sqlite:
+        # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff' UTC; isoformat drops zero microseconds.
+        iso: Any = case(
+            (
+                func.substr(seen, 20, 7) == ".000000",
+                func.substr(seen, 1, 10) + "T" + func.substr(seen, 12, 8) + "+00:00",
+            ),
+            else_=func.substr(seen, 1, 10) + "T" + func.substr(seen, 12, 15) + "+00:00",
+        )
+        obj = func.json_object(
+            "id",
+            people.c.id,
+            "name",
+            people.c.name,
+            "organisation",
+            organisations.c.name,
+            "title",
+            people.c.title,
+            "email",
+            first_email.c.email,
+            "tags",
+            func.json(func.coalesce(tag_json.c.tags, "[]")),
+            "last_seen",
+            iso,
+            "encounters",
+            func.coalesce(stats.c.n, 0),
+            "is_me",
+            func.json(case((people.c.is_me, "true"), else_="false")),
+        )
+    else:
+        utc = func.timezone("UTC", seen)
+        iso = (
+            func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS')
+            + case(
+                (func.extract("microseconds", utc) % 1000000 == 0, ""),
+                else_=func.to_char(utc, ".US"),
+            )
+            + "+00:00"
+        )
+        obj = func.json_build_object(
+            "id",
+            people.c.id,
+            "name",
+            people.c.name,
+            "organisation",
+            organisations.c.name,
+            "title",
+            people.c.title,
+            "email",
+            first_email.c.email,
+            "tags",
+            func.coalesce(tag_json.c.tags, text_("'[]'::json")),
+            "last_seen",
+            iso,
+            "encounters",
+            func.coalesce(stats.c.n, 0),
+            "is_me",
+            people.c.is_me,
+        )
+    row: Any = obj if sqlite else cast(obj, Text)
+    query = (
+        base.outerjoin(tag_json, tag_json.c.pid == people.c.id)
+        .with_only_columns(row.label("row"))
+        .order_by(people.c.name_key, people.c.id)
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows: list[str] = list(conn.execute(query).scalars())
+    return "[" + ",".join(rows) + "]"
 
 
 def _tags_for(conn: Connection, ids: list[int], *, everyone: bool) -> dict[int, list[str]]:
