@@ -251,3 +251,20 @@ def test_the_owner_of_a_calendar_is_the_address_in_every_meeting() -> None:
         ["cy@example.org", "ana@example.org"],
     ]
     assert [e.initiative for e in found] == [Initiative.OUT, Initiative.IN, Initiative.OUT]
+
+
+CUT = sorted(p.name for p in EDGE.glob("*.ics") if p.name != "huge_rrule.ics")  # slow: alone
+
+
+@pytest.mark.parametrize("name", CUT)
+def test_a_calendar_cut_anywhere_never_raises(name: str, tmp_path: Path) -> None:
+    """Every fixture, cut at twenty points (a download that stopped), and with junk
+    bytes in the middle: records and rejections, never an exception."""
+    data = (EDGE / name).read_bytes()
+    for i, cut in enumerate(range(0, len(data), max(1, len(data) // 20))):
+        path = tmp_path / f"{i}.ics"
+        path.write_bytes(data[:cut] + bytes(range(256)) + data[cut : cut + 200])
+        options = ParseOptions(file=str(path), now=NOW)
+        with path.open("rb") as stream:
+            items = list(parse_ics(stream, options))
+        assert all(isinstance(item, EncounterRecord | Rejection | Warning_) for item in items)

@@ -338,7 +338,11 @@ def _encounters(
         key = recurrence_stamp(component)
         line = lines.get(key, master.block.line if master is not None else group[0].block.line)
         origin = Origin(file, line, uid)
-        result = to_encounter(component, origin=origin, ref=ref, me=me, zone=zone, now=now)
+        try:
+            result = to_encounter(component, origin=origin, ref=ref, me=me, zone=zone, now=now)
+        except Exception as exc:  # a value icalendar parsed but nobody could use
+            yield Rejection(file, f"{file}:{line}", f"event {uid}: {_reason(exc)}")
+            continue
         if isinstance(result, Skip):
             tally.skipped[result.reason] += 1
         else:
