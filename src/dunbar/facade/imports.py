@@ -38,7 +38,7 @@ class ImportsMixin(LedgerBase):
         batch_size: int = 2_000,
         progress: Progress | None = None,
     ) -> ImportReport:
-        """Import files (vCard, iCalendar, LinkedIn, Google, encounters CSV); see :mod:`.importers`.
+        """Import files (vCard, iCalendar, LinkedIn, Google, CSV): see :mod:`dunbar.importers`.
 
         Idempotent; ``dry_run`` writes nothing. Exact identities merge, fuzzy
         matches are proposed (or put to ``decider``). Rejected records are in the
