@@ -26,6 +26,7 @@ BENCHMARKS = ("bench_bulk_insert.py", "bench_cli.py")
 OTHERS = {
     "bench_strength.py": ([], ["--people", "5000", "--episodes", "100000"]),
     "bench_thiers13_auc.py": ([], []),
+    "bench_agenda.py": ([], ["--quick"]),
     "bench_ics.py": ([], ["--events", "1000", "--series", "5"]),
 }
 
