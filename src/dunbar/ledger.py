@@ -312,19 +312,6 @@ class Ledger(CalibrationMixin, ValueMixin, RecordsMixin, GatheringsMixin, Import
     def me(self) -> Person:
         return self.person("me")
 
-    def _since(self, not_seen_since: dt.date | dt.datetime | str | None) -> dt.datetime | None:
-        if not_seen_since is None:
-            return None
-        since = parse_datetime(
-            self._date(not_seen_since, "not-seen-since date")
-            if not isinstance(not_seen_since, dt.datetime)
-            else not_seen_since,
-            tz=dt.UTC,
-        )
-        if not isinstance(not_seen_since, dt.datetime):
-            since = since.replace(hour=0, minute=0)
-        return since
-
     def people(
         self,
         text: str | None = None,
@@ -338,21 +325,18 @@ class Ledger(CalibrationMixin, ValueMixin, RecordsMixin, GatheringsMixin, Import
         offset: int = 0,
     ) -> list[PersonSummary]:
         """People, by name, with filters; ``not_seen_since`` includes the never-seen."""
-        if limit is not None and limit < 0:
-            raise ValidationError("limit must be zero or more")
-        since = self._since(not_seen_since)
-        with self._read() as conn:
-            return people_store.list_people(
-                conn,
-                text=text,
-                tags=tags,
-                organisation=organisation,
-                topics=topics,
-                not_seen_since=since,
-                include_me=include_me,
-                limit=limit,
-                offset=offset,
-            )
+        found: list[PersonSummary] = self._listing(
+            people_store.list_people,
+            text,
+            tags,
+            organisation,
+            topics,
+            not_seen_since,
+            include_me,
+            limit,
+            offset,
+        )
+        return found
 
     def people_json(
         self,
@@ -367,11 +351,45 @@ class Ledger(CalibrationMixin, ValueMixin, RecordsMixin, GatheringsMixin, Import
         offset: int = 0,
     ) -> str:
         """:meth:`people` as a JSON array made by the database (for large listings)."""
+        document: str = self._listing(
+            people_store.list_people_json,
+            text,
+            tags,
+            organisation,
+            topics,
+            not_seen_since,
+            include_me,
+            limit,
+            offset,
+        )
+        return document
+
+    def _listing(
+        self,
+        lister: Any,
+        text: str | None,
+        tags: Sequence[str],
+        organisation: str | None,
+        topics: Sequence[str],
+        not_seen_since: dt.date | dt.datetime | str | None,
+        include_me: bool,
+        limit: int | None,
+        offset: int,
+    ) -> Any:
         if limit is not None and limit < 0:
             raise ValidationError("limit must be zero or more")
-        since = self._since(not_seen_since)
+        since = None
+        if not_seen_since is not None:
+            since = parse_datetime(
+                self._date(not_seen_since, "not-seen-since date")
+                if not isinstance(not_seen_since, dt.datetime)
+                else not_seen_since,
+                tz=dt.UTC,
+            )
+            if not isinstance(not_seen_since, dt.datetime):
+                since = since.replace(hour=0, minute=0)
         with self._read() as conn:
-            return people_store.list_people_json(
+            return lister(
                 conn,
                 text=text,
                 tags=tags,

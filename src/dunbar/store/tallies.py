@@ -26,7 +26,7 @@ from sqlalchemy import Connection, func, insert, select
 from dunbar.model import Channel
 from dunbar.store.stale import chunks, forget_tallies, lock_for_filling
 from dunbar.store.tables import settings, tie_tallies
-from dunbar.strength.batch import CHANNEL_CODES, EpisodeArrays, Tally
+from dunbar.strength.batch import CHANNEL_CODES, TALLY_FIELDS, EpisodeArrays, Tally
 from dunbar.strength.params import StrengthParams
 
 __all__ = [
@@ -160,18 +160,7 @@ def episode_arrays(conn: Connection, person_ids: Sequence[int] | None = None) ->
 
 
 #: What ``tie_tallies.data`` holds: these Tally fields, float64, then the 12 months.
-PACKED = (
-    "activity",
-    "decay_sum",
-    "recency",
-    "count",
-    "outbound",
-    "inbound",
-    "last_episode",
-    "last_contact",
-    "first_age",
-    "peak",
-)
+PACKED = tuple(f for f in TALLY_FIELDS if f not in ("as_of", "months", "months_base"))
 WIDTH = len(PACKED) + 12
 
 

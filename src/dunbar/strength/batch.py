@@ -283,7 +283,7 @@ class Tally:
             ]
             return np.concatenate(parts)[order]
 
-        return Tally(person=person[order], **{name: cat(name) for name in _FIELDS})
+        return Tally(person=person[order], **{name: cat(name) for name in TALLY_FIELDS})
 
     def take(self, index: npt.ArrayLike) -> Tally:
         """The rows at ``index``."""
@@ -293,11 +293,11 @@ class Tally:
             value = getattr(self, name)
             return value if np.ndim(value) == 0 else np.asarray(value)[idx]
 
-        return Tally(person=self.person[idx], **{name: pick(name) for name in _FIELDS})
+        return Tally(person=self.person[idx], **{name: pick(name) for name in TALLY_FIELDS})
 
 
 _PER_DAY = ("as_of", "months_base")
-_FIELDS = (
+TALLY_FIELDS = (
     "as_of",
     "activity",
     "decay_sum",
