@@ -229,11 +229,6 @@ def _bulk_insert(
                 seen.add(key)
             keep.append(b)
         if keep:
-            # In time order, the inserts into the time indexes (encounters'
-            # occurred_at, the participants' (person, time)) land close together:
-            # about 20 % faster on SQLite (benchmarks/RESULTS.md). Ids are then in
-            # time order within a batch; nothing depends on ids following input order.
-            keep.sort(key=_when)
             ids = _allocate_ids(conn, len(keep))
             created = sqlite_datetime_text(now) if sqlite else now
             enc_rows: list[Any] = []
@@ -294,10 +289,6 @@ def _bulk_insert(
     if batch:
         flush()
     return inserted, skipped
-
-
-def _when(item: EncounterInput) -> dt.datetime:
-    return item.when
 
 
 def _as_is(moment: dt.datetime) -> Any:
