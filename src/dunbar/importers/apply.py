@@ -9,21 +9,30 @@ all, and a re-run skips what was written (provenance and ``source_ref``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 
+from dunbar.errors import ValidationError
 from dunbar.importers.plan import Batch, PersonPlan
 from dunbar.importers.records import PersonRecord
 from dunbar.model import Evidence, IdentityKind, LabelKind
-from dunbar.normalise import name_key
+from dunbar.normalise import name_key, normalise_label
 from dunbar.store import encounters as enc_store
 from dunbar.store import people as people_store
 from dunbar.store import provenance as prov_store
 from dunbar.store.encounters import EncounterInput
 from dunbar.store.people import PersonFields, check_custom
-from dunbar.store.tables import check_lengths, encounters, identities, people
+from dunbar.store.tables import (
+    check_lengths,
+    encounters,
+    organisations,
+    people,
+    person_labels,
+)
+from dunbar.store.types import sqlite_datetime_text
 
 __all__ = ["Applied", "apply_batch", "existing_refs"]
 
@@ -86,24 +95,20 @@ def _create_people(
     """
     if not plans:
         return {}
-    orgs: dict[str, int] = {}
+    all_fields = [_fields(plan.records, with_name=True) for plan in plans]
+    orgs = _org_ids(conn, [f.organisation for f in all_fields if f.organisation], now=now)
     rows: list[dict[str, Any]] = []
-    for plan in plans:
-        fields = _fields(plan.records, with_name=True)
+    for plan, fields in zip(plans, all_fields, strict=True):
         assert fields.name is not None
-        org_id = None
-        if fields.organisation:
-            if fields.organisation not in orgs:
-                orgs[fields.organisation] = people_store.get_or_create_org(
-                    conn, fields.organisation, now=now
-                )
-            org_id = orgs[fields.organisation]
         values: dict[str, Any] = {attr: getattr(fields, attr) for attr in SCALARS}
+        # One record's custom fields were checked when it was normalised; merged ones
+        # are checked again.
+        custom = fields.custom or {}
         values.update(
             name=fields.name,
             name_key=name_key(fields.name),
-            org_id=org_id,
-            custom=check_custom(fields.custom or {}),
+            org_id=orgs[fields.organisation] if fields.organisation else None,
+            custom=custom if len(plan.records) < 2 else check_custom(custom),
             is_me=False,
             is_kin=False,
             created_at=now,
@@ -111,21 +116,99 @@ def _create_people(
         )
         check_lengths(people, values)
         rows.append(values)
-    result = conn.execute(insert(people).returning(people.c.id, sort_by_parameter_order=True), rows)
-    ids = [int(r[0]) for r in result]
+    if conn.dialect.name == "sqlite":
+        ids = _insert_people_sqlite(conn, rows)
+    else:
+        result = conn.execute(
+            insert(people).returning(people.c.id, sort_by_parameter_order=True), rows
+        )
+        ids = [int(r[0]) for r in result]
     created = {plan.person_id: pid for plan, pid in zip(plans, ids, strict=True)}
     pairs = [
-        {"person_id": created[plan.person_id], "kind": kind, "value": value}
-        for plan in plans
-        for kind, value in plan.identities
+        (created[plan.person_id], kind, value) for plan in plans for kind, value in plan.identities
     ]
     if pairs:
-        conn.execute(insert(identities), pairs)
-    for plan in plans:
-        tags = [t for r in plan.records for t in r.tags]
-        if tags:
-            people_store.set_labels(conn, created[plan.person_id], LabelKind.TAG, tags, add=True)
+        enc_store._executemany(conn, "identities", "person_id, kind, value", pairs)
+    labels: dict[tuple[int, str], dict[str, Any]] = {}
+    for plan in plans:  # new people have no labels yet: one insert for all their tags
+        pid = created[plan.person_id]
+        for raw in (t for r in plan.records for t in r.tags):
+            value = normalise_label(raw)
+            key = name_key(value)
+            row = {"person_id": pid, "kind": LabelKind.TAG.value, "value": value, "value_key": key}
+            check_lengths(person_labels, row)
+            labels.setdefault((pid, key), row)
+    if labels:
+        conn.execute(insert(person_labels), list(labels.values()))
     return created
+
+
+_PEOPLE_COLUMNS = (
+    "id", "name", "name_key", "given_name", "family_name", "is_me", "org_id", "title",
+    "location", "how_met", "first_known", "is_kin", "birthday", "custom", "created_at",
+    "updated_at",
+)  # fmt: skip
+
+
+def _insert_people_sqlite(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """The rows through the driver (as SQLAlchemy's types would store them); their ids.
+
+    The ids are the ones SQLite would choose (the table has no AUTOINCREMENT: the
+    next after the largest), taken inside the write transaction, which holds the
+    database's write lock.
+    """
+    first = int(conn.execute(select(func.max(people.c.id))).scalar() or 0) + 1
+    ids = list(range(first, first + len(rows)))
+    values = []
+    for pid, r in zip(ids, rows, strict=True):
+        known = r["first_known"]
+        values.append(
+            (
+                pid, r["name"], r["name_key"], r["given_name"], r["family_name"], 0,
+                r["org_id"], r["title"], r["location"], r["how_met"],
+                known.isoformat() if known is not None else None, 0, r["birthday"],
+                json.dumps(r["custom"]), sqlite_datetime_text(r["created_at"]),
+                sqlite_datetime_text(r["updated_at"]),
+            )
+        )  # fmt: skip
+    enc_store._executemany(conn, "people", ", ".join(_PEOPLE_COLUMNS), values)
+    return ids
+
+
+def _org_ids(conn: Connection, names: list[str], *, now: dt.datetime) -> dict[str, int]:
+    """Organisation name -> id, created if new: one lookup per 500 names, one insert.
+
+    As :func:`dunbar.store.people.get_or_create_org` does one at a time: the same
+    organisation is the same name key; a new one is stored under its first name.
+    """
+    keys: dict[str, str] = {}
+    for name in dict.fromkeys(names):
+        clean = " ".join(name.split())
+        if not clean:
+            raise ValidationError("empty organisation name", field="organisation")
+        keys[name] = name_key(clean)
+        check_lengths(organisations, {"name": clean, "name_key": keys[name]})
+    wanted = list(dict.fromkeys(keys.values()))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        query = select(organisations.c.name_key, organisations.c.id).where(
+            organisations.c.name_key.in_(chunk)
+        )
+        found.update((key, int(oid)) for key, oid in conn.execute(query))
+    new: dict[str, dict[str, Any]] = {}
+    for name, key in keys.items():
+        if key not in found and key not in new:
+            new[key] = {"name": " ".join(name.split()), "name_key": key, "created_at": now}
+    if new:
+        result = conn.execute(
+            insert(organisations).returning(
+                organisations.c.name_key, organisations.c.id, sort_by_parameter_order=True
+            ),
+            list(new.values()),
+        )
+        found.update((key, int(oid)) for key, oid in result)
+    return {name: found[key] for name, key in keys.items()}
 
 
 def _write_person(conn: Connection, plan: PersonPlan, *, now: dt.datetime) -> int:

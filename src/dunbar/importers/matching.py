@@ -14,14 +14,16 @@ The score of a proposal is a sum of named, weighted parts (the beets
 ``autotag/distance.py`` habit), so that ``reasons`` can say why.
 
 Never quadratic: candidates are blocked by 3-letter prefixes of the name's
-words. Only the two rarest blocks of a name are searched, a block larger than
+words. Only the two rarest blocks of a name are searched; a block larger than
 ``BLOCK_CAP`` (a very common first name) only when there is no smaller one, and
-at most ``BLOCK_CAP`` people of each: the work per record is bounded by
-``2 * BLOCK_CAP`` name comparisons, done in rapidfuzz's C loop.
+then only the people in both large blocks (at most ``BLOCK_CAP`` of them): the
+work per record is bounded by ``2 * BLOCK_CAP`` name comparisons, done in
+rapidfuzz's C loop.
 """
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 from collections.abc import Collection, Iterable
@@ -60,10 +62,30 @@ class Candidate:
     email_locals: frozenset[str] = frozenset()
     key: str = field(init=False, repr=False, compare=False)
     org_key: str = field(init=False, repr=False, compare=False)
+    sorted_key: str = field(init=False, repr=False, compare=False)
+    """The key's words in order: ``fuzz.ratio`` of two is their token-sort ratio."""
+    blocks: frozenset[str] = field(init=False, repr=False, compare=False)
+    _forms: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "key", match_key(self.name))
         object.__setattr__(self, "org_key", name_key(self.org) if self.org else "")
+        object.__setattr__(self, "sorted_key", " ".join(sorted(self.key.split())))
+        object.__setattr__(self, "blocks", frozenset(_blocks(self.key)))
+
+    @property
+    def forms(self) -> frozenset[str]:
+        """How the name tends to appear in an email local part (computed once)."""
+        if self._forms is None:
+            object.__setattr__(self, "_forms", frozenset(_name_forms(self.key)))
+        assert self._forms is not None
+        return self._forms
+
+    def with_id(self, new_id: int) -> Candidate:
+        """The same person under another id (keys not computed again)."""
+        other = copy.copy(self)
+        object.__setattr__(other, "id", new_id)
+        return other
 
 
 def match_key(name: str) -> str:
@@ -108,9 +130,9 @@ def score(a: Candidate, b: Candidate, ratio: float | None = None) -> Proposal | 
 
     ``ratio`` is the names' token-sort ratio when the caller has it already.
     """
-    ka, kb = a.key, b.key
+    ka = a.key
     if ratio is None:
-        ratio = fuzz.token_sort_ratio(ka, kb)
+        ratio = fuzz.ratio(a.sorted_key, b.sorted_key)  # = token_sort_ratio(a.key, b.key)
     if ratio < NAME_THRESHOLD:
         return None
     parts: list[tuple[str, float]] = [("name", ratio / 100.0)]
@@ -119,8 +141,7 @@ def score(a: Candidate, b: Candidate, ratio: float | None = None) -> Proposal | 
     if a.email_locals & b.email_locals:
         parts.append(("email local part", 1.0))
     elif (a.email_locals or b.email_locals) and (
-        (a.email_locals & (_name_forms(kb) - _name_forms(ka)))
-        or (b.email_locals & (_name_forms(ka) - _name_forms(kb)))
+        (a.email_locals & (b.forms - a.forms)) or (b.email_locals & (a.forms - b.forms))
     ):
         # One's address spells the other's name (and not merely its owner's own).
         parts.append(("email local part", 0.8))
@@ -138,6 +159,12 @@ def _blocks(key: str) -> set[str]:
     return {w[:3] for w in key.split() if len(w) >= 2}
 
 
+def _pairs(blocks: frozenset[str]) -> list[tuple[str, str]]:
+    """Every two of a name's blocks (of its first six), in order."""
+    ordered = sorted(blocks)[:6]
+    return list(itertools.combinations(ordered, 2))
+
+
 @dataclass
 class PeopleIndex:
     """People by identity and by name block, for matching one record at a time."""
@@ -145,7 +172,9 @@ class PeopleIndex:
     identities: dict[tuple[str, str], int] = field(default_factory=dict)
     people: dict[int, Candidate] = field(default_factory=dict)
     blocks: dict[str, dict[int, str]] = field(default_factory=dict)
-    """Block -> {person id: their match key}."""
+    """Block -> {person id: their match key, words sorted}."""
+    pairs: dict[tuple[str, str], dict[int, str]] = field(default_factory=dict)
+    """Two blocks -> the people in both (for names whose blocks are all large)."""
     names: dict[str, set[int]] = field(default_factory=dict)
     owned: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
@@ -156,8 +185,11 @@ class PeopleIndex:
             self._unblock(old)
         self.people[person.id] = person
         self.names.setdefault(name_key(person.name), set()).add(person.id)
-        for block in _blocks(person.key):
-            self.blocks.setdefault(block, {})[person.id] = person.key
+        blocks = person.blocks
+        for block in blocks:
+            self.blocks.setdefault(block, {})[person.id] = person.sorted_key
+        for pair in _pairs(blocks):
+            self.pairs.setdefault(pair, {})[person.id] = person.sorted_key
         for pair in identities:
             if pair not in self.identities:
                 self.identities[pair] = person.id
@@ -165,14 +197,17 @@ class PeopleIndex:
 
     def _unblock(self, person: Candidate) -> None:
         self.names.get(name_key(person.name), set()).discard(person.id)
-        for block in _blocks(person.key):
+        blocks = person.blocks
+        for block in blocks:
             self.blocks.get(block, {}).pop(person.id, None)
+        for pair in _pairs(blocks):
+            self.pairs.get(pair, {}).pop(person.id, None)
 
     def rename(self, old_id: int, new_id: int) -> None:
         """A pending person (``old_id < 0``) was written and got its real id."""
         person = self.people.pop(old_id)
         self._unblock(person)
-        self.add(Candidate(new_id, person.name, person.org, person.email_locals))
+        self.add(person.with_id(new_id))
         pairs = self.owned.pop(old_id, [])
         for pair in pairs:
             self.identities[pair] = new_id
@@ -190,34 +225,47 @@ class PeopleIndex:
     def named(self, name: str) -> set[int]:
         return set(self.names.get(name_key(name), set()))
 
-    def _nearby(self, key: str) -> dict[int, str]:
-        """Candidates (id -> key): the people in the two rarest blocks of the name's words."""
-        blocks = sorted((self.blocks.get(b, {}) for b in _blocks(key)), key=len)[:2]
-        small = [b for b in blocks if len(b) <= BLOCK_CAP] or blocks[:1]
-        nearby: dict[int, str] = {}
-        for block in small:
-            if len(block) <= BLOCK_CAP:
-                nearby.update(block)
-            else:
-                nearby.update(itertools.islice(block.items(), BLOCK_CAP))
-        return nearby
+    def _nearby(self, blocks: frozenset[str]) -> list[dict[int, str]]:
+        """Candidates (id -> sorted key): the people in the two rarest blocks of the
+        name's words.
+
+        Blocks up to ``BLOCK_CAP`` are searched whole. When both are larger (two
+        common words, "Maria Garcia"), the people in both; when a name has one word
+        only, the first ``BLOCK_CAP`` of its block. Never more than
+        ``2 * BLOCK_CAP`` candidates. The dicts may be the index's own: read them,
+        never change them.
+        """
+        ranked = sorted(blocks, key=lambda b: len(self.blocks.get(b, ())))[:2]
+        found = [self.blocks.get(b, {}) for b in ranked]
+        small = [b for b in found if len(b) <= BLOCK_CAP]
+        if small or not found:
+            return small
+        if len(ranked) == 2:
+            both = self.pairs.get((min(ranked), max(ranked)), {})
+            if len(both) <= BLOCK_CAP:
+                return [both]
+            return [dict(itertools.islice(both.items(), BLOCK_CAP))]
+        return [dict(itertools.islice(found[0].items(), BLOCK_CAP))]
 
     def similar(self, person: Candidate) -> list[Proposal]:
         """Proposals for ``person`` against everyone indexed, best first."""
-        nearby = self._nearby(person.key)
-        nearby.pop(person.id, None)
         found = []
+        seen = {person.id}
         # Names first, in rapidfuzz's C loop; the other signals only for similar names.
-        for _, ratio, pid in process.extract(
-            person.key,
-            nearby,
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=NAME_THRESHOLD,
-            limit=None,
-        ):
-            proposal = score(person, self.people[pid], ratio)
-            if proposal is not None:
-                found.append(proposal)
+        for block in self._nearby(person.blocks):
+            for _, ratio, pid in process.extract(
+                person.sorted_key,
+                block,
+                scorer=fuzz.ratio,
+                score_cutoff=NAME_THRESHOLD,
+                limit=None,
+            ):
+                if pid in seen:
+                    continue
+                seen.add(pid)
+                proposal = score(person, self.people[pid], ratio)
+                if proposal is not None:
+                    found.append(proposal)
         found.sort(key=lambda p: (-p.score, p.a, p.b))
         return found
 

@@ -30,15 +30,16 @@ def _clean(value: str | None, limit: int = 300) -> str | None:
 
 def identity_pairs(record: PersonRecord) -> list[tuple[str, str]]:
     """The record's identities as ``(kind, value)``, already normalised."""
-    pairs: list[tuple[str, str]] = []
-    for kind, values in (
-        (IdentityKind.EMAIL, record.emails),
-        (IdentityKind.PHONE, record.phones),
-        (IdentityKind.URL, record.urls),
-        (IdentityKind.HANDLE, record.handles),
-    ):
-        pairs.extend((kind.value, v) for v in values)
+    pairs = [(_EMAIL, v) for v in record.emails]
+    for kind, values in ((_PHONE, record.phones), (_URL, record.urls), (_HANDLE, record.handles)):
+        if values:
+            pairs.extend((kind, v) for v in values)
     return pairs
+
+
+_EMAIL, _PHONE, _URL, _HANDLE = (
+    k.value for k in (IdentityKind.EMAIL, IdentityKind.PHONE, IdentityKind.URL, IdentityKind.HANDLE)
+)
 
 
 def normalise_person(

@@ -31,13 +31,14 @@ updated, merged, proposed and rejected. Nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import Connection
 
+from dunbar.importers import worker
 from dunbar.importers.apply import apply_batch, existing_refs
 from dunbar.importers.formats import SNIFF_BYTES, Format, ParseOptions, detect
 from dunbar.importers.matching import Proposal
@@ -47,11 +48,13 @@ from dunbar.importers.records import (
     AcquaintanceRecord,
     EncounterRecord,
     FormatError,
+    Parsed,
     PersonRecord,
     Rejection,
     Warning_,
 )
 from dunbar.importers.textio import is_tar, open_source, tar_members
+from dunbar.importers.worker import Prepared
 from dunbar.normalise import name_key
 from dunbar.store import provenance as prov_store
 from dunbar.store.dismissals import dismissed_pairs
@@ -238,8 +241,13 @@ class ImportSession:
         pending = 0
         seen_refs: set[str] = set()
         repeats: dict[str, int] = {}
+        items: Iterator[tuple[Parsed | Prepared, int | None]]
+        if fmt.name in worker.PARALLEL_FORMATS and source.size >= worker.PARALLEL_BYTES:
+            items = worker.parse_in_worker(path, fmt.name, options, region=self.region)
+        else:
+            items = ((item, None) for item in fmt.parse(source.stream, options))
         try:
-            for item in fmt.parse(source.stream, options):
+            for item, position in items:
                 if isinstance(item, Rejection):
                     report.rejected.append(item)
                     continue
@@ -248,16 +256,22 @@ class ImportSession:
                     continue
                 report.records += 1
                 pending += 1
-                if isinstance(item, PersonRecord):  # a ref names one record of a file
-                    n = repeats[item.origin.ref] = repeats.get(item.origin.ref, 0) + 1
-                    if n > 1:
-                        item.origin = replace(item.origin, ref=f"{item.origin.ref}#{n}")
-                self._plan(item, fmt.source, planner, report)
+                if isinstance(item, PersonRecord | Prepared):  # a ref names one record
+                    ref = item.ref if isinstance(item, Prepared) else item.origin.ref
+                    n = repeats[ref] = repeats.get(ref, 0) + 1
+                    record = item.clean if isinstance(item, Prepared) else item
+                    if n > 1 and isinstance(record, PersonRecord):
+                        record.origin = replace(record.origin, ref=f"{ref}#{n}")
+                if isinstance(item, Prepared):  # parsed and normalised by the worker
+                    self._person(item.clean, item.warnings, fmt.source, planner, report)
+                else:
+                    self._plan(item, fmt.source, planner, report)
                 if pending >= self.batch_size:
                     self._flush(planner, fmt.source, report, seen_refs)
                     pending = 0
                 if self.progress is not None and report.records % 200 == 0:
-                    self.progress(str(path), report.records, source.position, source.size)
+                    done = source.position if position is None else position
+                    self.progress(str(path), report.records, done, source.size)
             self._flush(planner, fmt.source, report, seen_refs)
         except FormatError as exc:
             planner.take()
@@ -277,12 +291,7 @@ class ImportSession:
     ) -> None:
         now = self.store.now()
         if isinstance(item, PersonRecord):
-            clean, notes = normalise_person(item, region=self.region)
-            report.warnings.extend(notes)
-            if isinstance(clean, Rejection):
-                report.rejected.append(clean)
-            else:
-                planner.person(source, clean)
+            self._person(*normalise_person(item, region=self.region), source, planner, report)
             return
         if isinstance(item, EncounterRecord):
             enc, notes = normalise_encounter(item, now=now, region=self.region)
@@ -302,6 +311,21 @@ class ImportSession:
                 reason = planner.acquaintance(source, item)
         if reason is not None:
             report.rejected.append(Rejection(item.origin.file, item.origin.where(), reason))
+
+    @staticmethod
+    def _person(
+        clean: PersonRecord | Rejection,
+        notes: list[Warning_],
+        source: str,
+        planner: Planner,
+        report: FileReport,
+    ) -> None:
+        """Match and decide a normalised person record (or report its rejection)."""
+        report.warnings.extend(notes)
+        if isinstance(clean, Rejection):
+            report.rejected.append(clean)
+        else:
+            planner.person(source, clean)
 
     def _flush(
         self, planner: Planner, source: str, report: FileReport, seen_refs: set[str]
@@ -326,10 +350,14 @@ class ImportSession:
         known = planner.known(source)
         for temp, new_id in applied.created.items():
             planner.index.rename(temp, new_id)
-        if applied.created:
-            for ref, (pid, digests) in list(known.items()):
-                if pid in applied.created:
-                    known[ref] = (applied.created[pid], digests)
+        for plan in batch.people.values():  # only this batch's records name pending people
+            real_id = applied.created.get(plan.person_id)
+            if real_id is None:
+                continue
+            for record in plan.records:
+                entry = known.get(record.origin.ref)
+                if entry is not None and entry[0] == plan.person_id:
+                    known[record.origin.ref] = (real_id, entry[1])
         report.encounters_added += applied.encounters_added
         report.encounters_existing += applied.encounters_existing
         report.acquaintances += applied.acquaintances
@@ -343,7 +371,7 @@ class ImportSession:
             )
         if applied.created:
             report.changes[-len(batch.people) :] = [
-                replace(c, person_id=real(c.person_id))
+                Change(c.kind, real(c.person_id), c.name, c.where)
                 for c in report.changes[-len(batch.people) :]
             ]
 

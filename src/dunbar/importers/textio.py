@@ -31,7 +31,7 @@ import zlib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, NamedTuple, Protocol
 
 from dunbar.importers.records import FormatError
 
@@ -262,8 +262,7 @@ def open_source(path: Path) -> SourceStream:
     return SourceStream(path, counted, size, raw, closers)
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One physical line: its number, its bytes (no line ending), and whether it was cut."""
 
     number: int

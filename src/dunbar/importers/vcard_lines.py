@@ -71,7 +71,8 @@ class RawProp:
     qp: bool = field(init=False)
 
     def __post_init__(self) -> None:
-        self.qp = "QUOTED-PRINTABLE" in (e.upper() for e in self.params.get("ENCODING", []))
+        encodings = self.params.get("ENCODING")
+        self.qp = encodings is not None and any(e.upper() == "QUOTED-PRINTABLE" for e in encodings)
 
     def add(self, data: bytes) -> None:
         self.size += len(data)
@@ -102,6 +103,8 @@ class RawCard:
 
 def _params(raw: bytes) -> dict[str, list[str]]:
     params: dict[str, list[str]] = {}
+    if not raw:
+        return params
     for part in re.findall(rb'(?:[^;"]|"[^"]*")+', raw):
         text = part.decode("latin-1").strip()
         if not text:
@@ -123,15 +126,19 @@ def _start(line: Line) -> tuple[str | None, str, dict[str, list[str]], bytes] | 
     group = match.group(1).decode("ascii") if match.group(1) else None
     name = match.group(2).decode("ascii").upper()
     rest = line.data[match.end(2) :]
-    colon, quoted = -1, False
-    for i, byte in enumerate(rest):
-        if byte == 0x22:  # "
-            quoted = not quoted
-        elif byte == 0x3A and not quoted:  # :
-            colon = i
-            break
+    colon = rest.find(b":")
     if colon < 0:
         return None
+    if b'"' in rest[:colon]:  # a quoted parameter value may hold a colon
+        colon, quoted = -1, False
+        for i, byte in enumerate(rest):
+            if byte == 0x22:  # "
+                quoted = not quoted
+            elif byte == 0x3A and not quoted:  # :
+                colon = i
+                break
+        if colon < 0:
+            return None
     return group, name, _params(rest[1:colon] if rest[:1] == b";" else b""), rest[colon + 1 :]
 
 
