@@ -28,6 +28,8 @@ OTHERS = {
     "bench_thiers13_auc.py": ([], []),
     "bench_agenda.py": ([], ["--quick"]),
     "bench_ics.py": ([], ["--events", "1000", "--series", "5"]),
+    "bench_vcard.py": (["--full"], ["--n", "5000", "--naive", "500"]),
+    "bench_infectious.py": ([], ["--quick"]),
 }
 
 
