@@ -83,3 +83,18 @@ def test_a_small_file_stays_in_this_process(
     path.write_bytes(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Silva\r\nEND:VCARD\r\n")
     assert path.stat().st_size < worker.PARALLEL_BYTES
     assert ledger.import_files([path]).total("created") == 1
+
+
+def test_the_worker_stops_quietly_when_the_import_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from dunbar.importers.plan import Planner
+
+    def crash(self: Planner, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(Planner, "person", crash)
+    path = _every_fixture_card(tmp_path / "all.vcf")
+    with pytest.raises(RuntimeError, match="stop here"):
+        _import(tmp_path / "a.db", path, monkeypatch, parallel=True)
+    assert "Traceback" not in capfd.readouterr().err  # nothing from the stopped worker

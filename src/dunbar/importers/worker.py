@@ -76,6 +76,8 @@ def _work(spec: dict[str, Any], out: BinaryIO) -> None:
         finally:
             source.close()
         pickle.dump(None, out)
+    except BrokenPipeError:
+        raise  # the importer stopped reading
     except Exception as exc:
         try:
             pickle.dump(exc, out)
@@ -124,6 +126,13 @@ def parse_in_worker(
 
 
 if __name__ == "__main__":  # run as ``python -m``: use the module under its own name
+    import contextlib
+    import os
+    import signal
+
     from dunbar.importers import worker
 
-    worker._work(pickle.load(sys.stdin.buffer), sys.stdout.buffer)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the importer stops the worker
+    with contextlib.suppress(BrokenPipeError):  # the importer stopped reading
+        worker._work(pickle.load(sys.stdin.buffer), sys.stdout.buffer)
+    os._exit(0)  # no flush at exit into a pipe that may be closed
