@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from dunbar.importers.pipeline import ImportReport, Progress
     from dunbar.importers.records import PersonRecord
 
-FORMAT_HELP = "auto, vcard, ics, linkedin, google or encounters-csv."
+FORMAT_HELP = "auto, vcard, ics, linkedin, google, encounters-csv, mbox or maildir."
 SHOWN = 20
 
 
@@ -41,7 +41,10 @@ def import_(
     ] = None,
     me_id: Annotated[
         list[str] | None,
-        typer.Option("--me-id", help="In a contact log, the id that is me (repeatable)."),
+        typer.Option(
+            "--me-id",
+            help="In a contact log, the id that is me; in email, an address of mine (repeatable).",
+        ),
     ] = None,
     gap_minutes: Annotated[
         float,
@@ -54,13 +57,20 @@ def import_(
         float | None,
         typer.Option(help="Contact logs with relative times: UNIX time of t = 0."),
     ] = None,
+    max_recipients: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Email: a message to more people than this is bulk (marked, no ties)."
+        ),
+    ] = 10,
     ask: Annotated[
         bool,
         typer.Option("--ask", help="Ask me about each similar name instead of proposing it."),
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Import contacts and encounters: vCard, iCalendar, LinkedIn, Google, encounters CSV.
+    """Import contacts and encounters: vCard, iCalendar, LinkedIn, Google, encounters CSV,
+    mbox and Maildir email (headers only: message bodies are never read into the ledger).
 
     Exact matches (email, phone, profile URL) merge; similar names with another
     signal are proposed (see `dunbar duplicates`). Importing a file again changes
@@ -86,6 +96,7 @@ def import_(
                 prefix=prefix,
                 start=start,
                 progress=progress,
+                max_recipients=max_recipients,
             )
 
         quiet = as_json or ask or not console().is_terminal
@@ -181,6 +192,9 @@ def _show(report: ImportReport) -> None:
         if f.acquaintances:
             line += f"; {f.acquaintances} who-knows-whom ties"
         out.print(line, markup=False)
+        if f.filtered:
+            left = ", ".join(f"{n} {why}" for why, n in sorted(f.filtered.items()))
+            out.print(f"  left out: {left}", markup=False)
         if report.dry_run:
             for change in f.changes[:SHOWN]:
                 who = _who(change.person_id, change.name)

@@ -37,8 +37,13 @@ class ImportsMixin(LedgerBase):
         start: float | None = None,
         batch_size: int = 2_000,
         progress: Progress | None = None,
+        max_recipients: int = 10,
     ) -> ImportReport:
-        """Import files (vCard, iCalendar, LinkedIn, Google, CSV): see :mod:`dunbar.importers`.
+        """Import files (vCard, iCalendar, LinkedIn, Google, CSV, mbox, Maildir): see
+        :mod:`dunbar.importers`.
+
+        Email: ``me_ids`` may also name my addresses (besides the "me" person's);
+        a message to more than ``max_recipients`` people is bulk.
 
         Idempotent; ``dry_run`` writes nothing. Exact identities merge, fuzzy
         matches are proposed (or put to ``decider``). Rejected records are in the
@@ -48,6 +53,8 @@ class ImportsMixin(LedgerBase):
 
         if gap_minutes < 0:
             raise ValidationError("gap minutes must be zero or more")
+        if max_recipients < 1:
+            raise ValidationError("max recipients must be at least 1")
         session = ImportSession(
             Store(write=self._write, read=self._read, now=self.now),
             decider=decider,
@@ -59,6 +66,7 @@ class ImportsMixin(LedgerBase):
             start=start,
             batch_size=batch_size,
             progress=progress,
+            max_recipients=max_recipients,
         )
         with self._guard():
             return session.run(paths, format=format)

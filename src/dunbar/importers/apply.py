@@ -267,13 +267,14 @@ def apply_batch(conn: Connection, batch: Batch, *, source: str, now: dt.datetime
     added = existing = 0
     if items:
         added, existing = enc_store.bulk_insert(conn, items, now=now)
-    ties = prov_store.raise_acquaintances(
-        conn,
-        (
+    by_evidence: dict[Evidence, list[prov_store.TieEvidence]] = {}
+    for tie, a, b in batch.acquaintances:  # each kind of evidence is a tie of its own
+        by_evidence.setdefault(tie.evidence, []).append(
             prov_store.TieEvidence(real(a), real(b), tie.count, tie.first_seen, tie.last_seen)
-            for tie, a, b in batch.acquaintances
-        ),
-        evidence=Evidence.SHARED_ENCOUNTER,
+        )
+    ties = sum(
+        prov_store.raise_acquaintances(conn, found, evidence=evidence)
+        for evidence, found in by_evidence.items()
     )
     return Applied(created, added, existing, ties)
 

@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 from dunbar.importers.records import FormatError, Parsed
 
-__all__ = ["FORMATS", "Format", "ParseOptions", "detect"]
+__all__ = ["FORMATS", "Folder", "Format", "ParseOptions", "detect", "is_maildir"]
 
 SNIFF_BYTES = 16 * 1024
 
@@ -40,9 +40,27 @@ class ParseOptions:
     """Names of people in a contact log that only has numbers: ``prefix`` + number."""
     start: float | None = None
     """UNIX time of ``t = 0`` in a contact log with relative times."""
+    max_recipients: int = 10
+    """Email: a message to more people than this (me aside) is bulk (``--max-recipients``)."""
 
 
 Parser = Callable[[BinaryIO, ParseOptions], Iterator[Parsed]]
+
+
+@dataclass
+class Folder:
+    """A folder read as one source (a Maildir). Its reader sets ``size`` (the bytes
+    of its files) and advances ``position`` as it reads, for the progress bar."""
+
+    path: Path
+    size: int = 0
+    position: int = 0
+
+    def close(self) -> None:
+        """Nothing stays open between the files of a folder."""
+
+
+FolderParser = Callable[[Folder, ParseOptions], Iterator[Parsed]]
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,9 @@ class Format:
     sniff: Callable[[bytes, Path], bool]
     parse: Parser
     describe: str
+    folder: Callable[[Path], bool] | None = None
+    """For a format that is a folder (Maildir): recognises one."""
+    read_folder: FolderParser | None = None
 
 
 def _text_head(head: bytes) -> str:
@@ -104,6 +125,52 @@ def _is_encounters(head: bytes, path: Path) -> bool:
     return bool(re.match(r"^\d+\s+\d+\s+\d+(\s+\S+)*\s*$", first))
 
 
+# An mbox "From " line (the postmark): "From SENDER DATE", and DATE has a time of day.
+_POSTMARK = re.compile(rb"From [^\r\n]*\d:\d\d")
+_FIELD_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
+_MESSAGE_FIELDS = frozenset((b"date", b"message-id", b"received", b"return-path"))
+
+
+def _is_mbox(head: bytes, path: Path) -> bool:
+    """An mbox (a postmark first, after any blank lines), or one message (``.eml``, a
+    Maildir file): header lines with From and Date, Message-ID, Received or Return-Path."""
+    text = head[:SNIFF_BYTES].lstrip(b"\r\n")
+    if _POSTMARK.match(text):
+        return True
+    block, *rest = re.split(rb"\r?\n\r?\n", text, maxsplit=1)
+    lines = block.splitlines()
+    if not rest and len(head) >= SNIFF_BYTES:
+        lines = lines[:-1]  # the last line may be cut by the sniff
+    names = set()
+    for line in lines:
+        if line[:1] in (b" ", b"\t"):
+            continue
+        field = _FIELD_LINE.match(line)
+        if field is None:
+            return False
+        names.add(field.group(0).rstrip(b": \t").lower())
+    return b"from" in names and bool(names & _MESSAGE_FIELDS)
+
+
+def is_maildir(path: Path) -> bool:
+    """A Maildir folder: one with a ``cur`` or ``new`` folder in it."""
+    return path.is_dir() and ((path / "cur").is_dir() or (path / "new").is_dir())
+
+
+def _never(head: bytes, path: Path) -> bool:
+    return False  # a folder format: no file is one
+
+
+def _lazy_folder(module: str, name: str) -> FolderParser:
+    def parse(folder: Folder, options: ParseOptions) -> Iterator[Parsed]:
+        import importlib
+
+        function: FolderParser = getattr(importlib.import_module(module), name)
+        return function(folder, options)
+
+    return parse
+
+
 def _lazy(module: str, name: str) -> Parser:
     def parse(stream: BinaryIO, options: ParseOptions) -> Iterator[Parsed]:
         import importlib
@@ -152,6 +219,22 @@ FORMATS: dict[str, Format] = {
             _lazy("dunbar.importers.encounters_csv", "parse_encounters"),
             "an encounters CSV (when, person_a, person_b, ...) or a `t i j` contact log",
         ),
+        Format(
+            "mbox",
+            "email",
+            _is_mbox,
+            _lazy("dunbar.importers.mbox", "parse_mbox"),
+            "an mbox file or an email message",
+        ),
+        Format(
+            "maildir",
+            "email",
+            _never,
+            _lazy("dunbar.importers.mbox", "parse_mbox"),
+            "a Maildir folder (with cur/ and new/ in it)",
+            folder=is_maildir,
+            read_folder=_lazy_folder("dunbar.importers.maildir", "parse_maildir"),
+        ),
     )
 }
 
@@ -172,6 +255,6 @@ def detect(head: bytes, path: Path, declared: str = "auto") -> Format:
         if candidate.sniff(head, path):
             return candidate
     raise FormatError(
-        f"{path}: format not recognised (vCard, iCalendar, LinkedIn, Google or encounters CSV); "
-        "name it with --format"
+        f"{path}: format not recognised (vCard, iCalendar, LinkedIn, Google, encounters CSV "
+        "or mbox); name it with --format"
     )

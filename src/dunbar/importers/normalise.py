@@ -45,7 +45,12 @@ _EMAIL, _PHONE, _URL, _HANDLE = (
 def normalise_person(
     record: PersonRecord, *, region: str | None = None
 ) -> tuple[PersonRecord | Rejection, list[Warning_]]:
-    """Canonical identities (emails lower-case, phones E.164, URLs) and clean fields."""
+    """Canonical identities (emails lower-case, phones E.164, URLs) and clean fields.
+
+    A record that was normalised already (``_clean``) is returned as it is.
+    """
+    if record._clean:
+        return record, []
     where = record.origin.where()
     file = record.origin.file
     warnings: list[Warning_] = []
@@ -87,6 +92,7 @@ def normalise_person(
     except ValidationError as exc:
         warnings.append(Warning_(file, where, f"{record.name}: dropped extra fields: {exc}"))
         record.custom = {}
+    record._clean = True
     return record, warnings
 
 

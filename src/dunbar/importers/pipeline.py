@@ -31,6 +31,7 @@ updated, merged, proposed and rejected. Nothing is written.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
@@ -40,7 +41,7 @@ from sqlalchemy import Connection
 
 from dunbar.importers import worker
 from dunbar.importers.apply import apply_batch, existing_refs
-from dunbar.importers.formats import SNIFF_BYTES, Format, ParseOptions, detect
+from dunbar.importers.formats import FORMATS, SNIFF_BYTES, Folder, Format, ParseOptions, detect
 from dunbar.importers.matching import Proposal
 from dunbar.importers.normalise import normalise_encounter, normalise_person
 from dunbar.importers.plan import Batch, Decider, Planner, ProposeOnly, load_index
@@ -51,9 +52,10 @@ from dunbar.importers.records import (
     Parsed,
     PersonRecord,
     Rejection,
+    Skipped,
     Warning_,
 )
-from dunbar.importers.textio import is_tar, open_source, tar_members
+from dunbar.importers.textio import SourceStream, is_tar, open_source, tar_members
 from dunbar.importers.worker import Prepared
 from dunbar.normalise import name_key
 from dunbar.store import provenance as prov_store
@@ -99,6 +101,8 @@ class FileReport:
     merged: int = 0
     unchanged: int = 0
     skipped: int = 0
+    filtered: dict[str, int] = field(default_factory=dict)
+    """Records left out on purpose (mailing-list mail, say): how many, by reason."""
     encounters_added: int = 0
     encounters_existing: int = 0
     acquaintances: int = 0
@@ -143,9 +147,11 @@ class ImportSession:
         start: float | None = None,
         batch_size: int = 2_000,
         progress: Progress | None = None,
+        max_recipients: int = 10,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        self.max_recipients = max_recipients
         self.store = store
         self.decider = decider or ProposeOnly()
         self.dry_run = dry_run
@@ -174,11 +180,7 @@ class ImportSession:
         for path in paths:
             heads: dict[str, bytes] = {}
             if path.is_dir():
-                inners = [
-                    p
-                    for p in sorted(p for p in path.rglob("*") if p.is_file())
-                    if not any(part.startswith(".") for part in p.relative_to(path).parts)
-                ]
+                inners = self._folder(path, declared, chosen, skipped)
             elif is_tar(path):  # like a folder: ARCHIVE/NAME, read in place, never unpacked
                 heads = dict(tar_members(path, head=SNIFF_BYTES))
                 inners = sorted(path / name for name in heads)
@@ -195,6 +197,38 @@ class ImportSession:
                 except FormatError as exc:
                     skipped.append(Rejection(str(inner), str(inner), str(exc)))
         return chosen, skipped
+
+    @staticmethod
+    def _folder(
+        root: Path, declared: str, chosen: list[tuple[Path, Format]], skipped: list[Rejection]
+    ) -> list[Path]:
+        """The files of a folder to recognise one by one, sorted, hidden ones left out.
+
+        A folder that a folder format recognises (a Maildir) is one source and its
+        files are not listed; nor are those of the Maildirs found inside ``root``.
+        A folder named with ``--format maildir`` must be or hold a Maildir.
+        """
+        kinds = [f for f in FORMATS.values() if f.folder is not None]
+        files: list[Path] = []
+        found = False
+        for top, dirs, names in os.walk(root):
+            here = Path(top)
+            kind = next((f for f in kinds if f.folder is not None and f.folder(here)), None)
+            if kind is not None:
+                dirs.clear()
+                found = found or declared in ("auto", kind.name)
+                if declared in ("auto", kind.name):
+                    chosen.append((here, kind))
+                else:
+                    reason = f"{here} is {kind.describe}, not {FORMATS[declared].describe}"
+                    skipped.append(Rejection(str(here), str(here), reason))
+                continue
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            files.extend(here / n for n in names if not n.startswith("."))
+        wanted = FORMATS.get(declared)
+        if wanted is not None and wanted.folder is not None and not found:
+            raise FormatError(f"{root} is not {wanted.describe}, nor does it hold one")
+        return sorted(p for p in files if p.is_file())
 
     @staticmethod
     def _sniff(path: Path, declared: str) -> Format:
@@ -230,19 +264,25 @@ class ImportSession:
         options = ParseOptions(
             file=str(path),
             me_names={name_key(me.name)} if me else set(),
-            me_emails={v for k, v in planner.index.owned.get(planner.me_id, []) if k == "email"},
+            me_emails={v for k, v in planner.index.owned.get(planner.me_id, []) if k == "email"}
+            | {i.strip().lower() for i in self.me_ids if "@" in i},
             now=self.store.now(),
             me_ids=self.me_ids,
             gap_minutes=self.gap_minutes,
             prefix=self.prefix,
             start=self.start,
+            max_recipients=self.max_recipients,
         )
-        source = open_source(path)
+        source: SourceStream | Folder
+        source = Folder(path) if fmt.read_folder is not None else open_source(path)
         pending = 0
         seen_refs: set[str] = set()
         repeats: dict[str, int] = {}
         items: Iterator[tuple[Parsed | Prepared, int | None]]
-        if fmt.name in worker.PARALLEL_FORMATS and source.size >= worker.PARALLEL_BYTES:
+        if isinstance(source, Folder):
+            assert fmt.read_folder is not None
+            items = ((item, None) for item in fmt.read_folder(source, options))
+        elif fmt.name in worker.PARALLEL_FORMATS and source.size >= worker.PARALLEL_BYTES:
             items = worker.parse_in_worker(path, fmt.name, options, region=self.region)
         else:
             items = ((item, None) for item in fmt.parse(source.stream, options))
@@ -253,6 +293,11 @@ class ImportSession:
                     continue
                 if isinstance(item, Warning_):
                     report.warnings.append(item)
+                    continue
+                if isinstance(item, Skipped):
+                    n = report.filtered[item.reason] = report.filtered.get(item.reason, 0) + 1
+                    if self.progress is not None and n % 200 == 0:
+                        self.progress(str(path), report.records, source.position, source.size)
                     continue
                 report.records += 1
                 pending += 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dunbar.errors import FormatError
-from dunbar.model import Channel, Initiative
+from dunbar.model import Channel, Evidence, Initiative
 
 __all__ = [
     "AcquaintanceRecord",
@@ -24,6 +24,7 @@ __all__ = [
     "Parsed",
     "PersonRecord",
     "Rejection",
+    "Skipped",
     "Warning_",
 ]
 
@@ -43,6 +44,9 @@ class Origin:
 
     def where(self) -> str:
         return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+_NOT_CONTENT = ("origin", "_digest", "_clean")
 
 
 @dataclass
@@ -71,12 +75,15 @@ class PersonRecord:
     fuzzy: bool = True
     """Look for similar names (off for people a contact log knows by number only)."""
     _digest: str | None = field(default=None, repr=False, compare=False)
+    _clean: bool = field(default=False, repr=False, compare=False)
+    """Set by the normalise stage: a record mentioned again (the same sender on many
+    emails, the same object) is not normalised twice."""
 
     def digest(self) -> str:
         """A fingerprint of the content (not of where it was read), computed once:
         take it after the record is normalised."""
         if self._digest is None:
-            content = {k: v for k, v in self.__dict__.items() if k not in ("origin", "_digest")}
+            content = {k: v for k, v in self.__dict__.items() if k not in _NOT_CONTENT}
             text = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
             self._digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return self._digest
@@ -98,7 +105,8 @@ class EncounterRecord:
 
 @dataclass
 class AcquaintanceRecord:
-    """Two of my contacts who met (a contact log between other people)."""
+    """Two of my contacts who met (a contact log between other people), or who were
+    on the same email (``evidence`` :attr:`~dunbar.model.Evidence.EMAIL_CC`)."""
 
     origin: Origin
     a: PersonRecord
@@ -106,6 +114,7 @@ class AcquaintanceRecord:
     count: int
     first_seen: dt.date | None
     last_seen: dt.date | None
+    evidence: Evidence = Evidence.SHARED_ENCOUNTER
 
 
 @dataclass(frozen=True)
@@ -118,6 +127,15 @@ class Rejection:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A record left out on purpose (mailing-list mail, a no-reply sender): counted by
+    ``reason`` in the report, not listed one by one, and not an error."""
+
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Warning_:
     """Part of a record that was dropped or repaired; the record itself was imported."""
 
@@ -126,4 +144,4 @@ class Warning_:
     message: str
 
 
-Parsed = PersonRecord | EncounterRecord | AcquaintanceRecord | Rejection | Warning_
+Parsed = PersonRecord | EncounterRecord | AcquaintanceRecord | Rejection | Skipped | Warning_
