@@ -95,6 +95,8 @@ def split_mbox(stream: BinaryIO, file: str) -> Iterator[RawMessage | Rejection]:
         window.drop(blank)
         if len(window) or not window.more():
             break
+    while len(window) < 5 and window.more():  # enough to tell a postmark
+        pass
     if not len(window):
         return
     single = not window.data.startswith(b"From ", window.pos)
