@@ -127,3 +127,21 @@ def test_without_my_address_the_cli_says_what_to_do(cli: Any) -> None:
     assert result.code == 0
     assert "note: dunbar does not know your email address" in result.out
     assert "dunbar edit me --add-email ADDRESS" in result.out
+
+
+def test_progress_of_a_maildir_is_by_bytes(maildir: Path, db_target: str) -> None:
+    calls: list[tuple[str, int, int, int]] = []
+    with Ledger.open(db_target) as ledger:
+        ledger.import_files([maildir / "INBOX"], progress=lambda *a: calls.append(a))
+    inbox = maildir / "INBOX"
+    servers = {"dovecot-uidlist", "dovecot.index", "maildirfolder"}
+    read = [
+        p
+        for p in inbox.rglob("*")
+        if p.is_file()
+        and p.name not in servers
+        and not {"tmp", ".notmuch"} & set(p.relative_to(inbox).parts)
+    ]
+    assert len(read) == 6  # the messages; not tmp/, .notmuch/ nor Dovecot's files
+    last = calls[-1]
+    assert last[0] == str(inbox) and last[2] == last[3] == sum(p.stat().st_size for p in read)

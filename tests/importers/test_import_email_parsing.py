@@ -223,3 +223,51 @@ def test_names_from_addresses() -> None:
 def test_dates_are_aware() -> None:
     when, _ = parse_date("Mon, 7 Nov 2016 19:44:27 +0100")
     assert when.utcoffset() == dt.timedelta(hours=1)
+
+
+class _Endless(io.RawIOBase):
+    """A stream of ``size`` bytes made up as they are read: ``head``, then ``fill``."""
+
+    def __init__(self, head: bytes, size: int, fill: bytes = b"x") -> None:
+        self.head, self.left, self.fill = head, size, fill
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        n = min(len(buffer), self.left)
+        data = (self.head + self.fill * (n // len(self.fill) + 1))[:n]
+        self.head = self.head[n:]
+        buffer[:n] = data
+        self.left -= n
+        return n
+
+
+def _peak_while(run: object) -> int:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        run()  # type: ignore[operator]
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_huge_body_is_skipped_in_bounded_memory() -> None:
+    head = b"From a@b.c Mon Jan  1 00:00:00 2024\nFrom: a@b.c\nDate: x\n\n"
+    body = 64 * 1024 * 1024  # lines of 60 bytes, never held whole
+    stream = io.BufferedReader(_Endless(head, body, b"a line of the body, over and over " * 2))
+    found: list[object] = []
+    peak = _peak_while(lambda: found.extend(split_mbox(stream, "x")))
+    assert len(found) == 1
+    assert peak < 8 * mbox.CHUNK  # a few chunks (and this test's own), not 64 MiB
+
+
+def test_a_huge_line_is_skipped_in_bounded_memory() -> None:
+    head = b"From a@b.c Mon Jan  1 00:00:00 2024\nX-Junk: "
+    stream = io.BufferedReader(_Endless(head, 32 * 1024 * 1024))  # no newline at all
+    found: list[object] = []
+    peak = _peak_while(lambda: found.extend(split_mbox(stream, "x")))
+    assert [getattr(m, "reason", m) for m in found] == ["header block longer than 256 KiB"]
+    assert peak < 8 * mbox.CHUNK  # not 32 MiB
