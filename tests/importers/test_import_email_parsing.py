@@ -271,3 +271,8 @@ def test_a_huge_line_is_skipped_in_bounded_memory() -> None:
     peak = _peak_while(lambda: found.extend(split_mbox(stream, "x")))
     assert [getattr(m, "reason", m) for m in found] == ["header block longer than 256 KiB"]
     assert peak < 8 * mbox.CHUNK  # not 32 MiB
+
+
+def test_lines_are_counted_from_the_top_of_the_file() -> None:
+    data = b"\n\r\nFrom a@b.c Mon Jan  1 00:00:00 2024\nFrom: a@b.c\n\nx\n"
+    assert headers_of(data) == [(3, b"From: a@b.c\n")]

@@ -130,16 +130,17 @@ def decode_words(text: str) -> str:
     return "".join(out)
 
 
-# One entry of the common address lists: "Name" <addr>, Name <addr>, <addr> or addr.
+# One entry of the common address lists ("Name" <addr>, Name <addr>, <addr> or addr)
+# with the separators before it. Entries of a list read this way follow each other
+# with no gap; a gap is something else (a group, a comment), left to the stdlib.
 _ENTRY = re.compile(
-    r"""[ \t]*(?:
+    r"""[ \t,]*(?:
         "((?:[^"\\]|\\.)*)"[ \t]*<([^<>"\s]*)>
       | ([^"<>,()@;:\\]*?)[ \t]*<([^<>"\s]*)>
       | ([^\s"<>,()@;:\\]+@[^\s"<>,()@;:\\]+)
-    )[ \t]*(?:,|$)""",
+    )[ \t]*(?=,|$)""",
     re.VERBOSE,
 )
-_EMPTY = re.compile(r"[ \t]*,")
 _QUOTED_PAIR = re.compile(r"\\(.)")
 
 
@@ -151,17 +152,11 @@ def parse_addresses(text: str) -> list[tuple[str, str]]:
     Display names are returned as written (encoded words not yet decoded).
     """
     found: list[tuple[str, str]] = []
-    pos, end = 0, len(text)
-    while pos < end:
-        match = _ENTRY.match(text, pos)
-        if match is None:
-            empty = _EMPTY.match(text, pos)
-            if empty is not None:
-                pos = empty.end()
-                continue
-            if not text[pos:].strip():
-                break
-            return [(n, a) for n, a in email.utils.getaddresses([text]) if "@" in a]
+    pos = 0
+    for match in _ENTRY.finditer(text):
+        if match.start() != pos:
+            break
+        pos = match.end()
         quoted, q_addr, name, addr, bare = match.groups()
         if bare is not None:
             found.append(("", bare))
@@ -171,8 +166,9 @@ def parse_addresses(text: str) -> list[tuple[str, str]]:
                     (_QUOTED_PAIR.sub(r"\1", quoted) if "\\" in quoted else quoted, q_addr)
                 )
         elif "@" in addr:
-            found.append((name, addr))
-        pos = match.end()
+            found.append((" ".join(name.split()), addr))  # as the stdlib: words, one space
+    if pos < len(text) and text[pos:].strip(" \t,"):
+        return [(n, a) for n, a in email.utils.getaddresses([text]) if "@" in a]
     return found
 
 

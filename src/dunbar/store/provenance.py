@@ -234,6 +234,34 @@ def _existing_ties(
     return found
 
 
+def _insert_ties(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """New ties through the driver, many rows per statement (an email import writes
+    tens of thousands); dates as SQLAlchemy's ``Date`` stores them."""
+    from dunbar.store.encounters import ROWS_PER_STATEMENT, _executemany
+
+    def day(value: dt.date | None) -> Any:
+        return value.isoformat() if value is not None and sqlite else value
+
+    sqlite = conn.dialect.name == "sqlite"
+    _executemany(
+        conn,
+        "acquaintances",
+        "person_a_id, person_b_id, evidence, occurrences, first_seen, last_seen",
+        [
+            (
+                r["person_a_id"],
+                r["person_b_id"],
+                r["evidence"],
+                r["occurrences"],
+                day(r["first_seen"]),
+                day(r["last_seen"]),
+            )
+            for r in rows
+        ],
+        rows_per_statement=ROWS_PER_STATEMENT,
+    )
+
+
 def raise_acquaintances(
     conn: Connection, ties: Iterable[TieEvidence], *, evidence: Evidence
 ) -> int:
@@ -284,7 +312,7 @@ def raise_acquaintances(
         if values != {k: getattr(row, k) for k in values}:
             updates.append({"row_id": row.id, **values})
     if inserts:
-        conn.execute(insert(acquaintances), inserts)
+        _insert_ties(conn, inserts)
     if updates:
         conn.execute(
             update(acquaintances)
