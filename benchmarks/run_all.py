@@ -30,6 +30,7 @@ OTHERS = {
     "bench_ics.py": ([], ["--events", "1000", "--series", "5"]),
     "bench_vcard.py": (["--full"], ["--n", "5000", "--naive", "500"]),
     "bench_infectious.py": ([], ["--quick"]),
+    "bench_mbox.py": (["--full"], ["--size", "20"]),
 }
 
 
