@@ -1,7 +1,8 @@
 """Bringing what people already have into the ledger.
 
 One module per format (:mod:`.vcard`, :mod:`.ics`, :mod:`.linkedin`, :mod:`.google`,
-:mod:`.encounters_csv`) yields plain records (:mod:`.records`); the pipeline
+:mod:`.encounters_csv`, :mod:`.mbox` and :mod:`.maildir` with :mod:`.email_messages`)
+yields plain records (:mod:`.records`); the pipeline
 (:mod:`.pipeline`) runs them through read → parse → normalise → match → decide →
 apply. Use it through :meth:`dunbar.Ledger.import_files` and
 :meth:`dunbar.Ledger.duplicates`.
