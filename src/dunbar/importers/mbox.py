@@ -48,7 +48,7 @@ def parse_mbox(stream: BinaryIO, options: ParseOptions) -> Iterator[Parsed]:
 
 
 class _Stream:
-    """Chunks of a binary stream, and the line number of the first byte kept."""
+    """A binary stream read in chunks of ``CHUNK`` bytes, and whether it has ended."""
 
     def __init__(self, stream: BinaryIO) -> None:
         self.stream = stream
