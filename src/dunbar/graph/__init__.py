@@ -7,3 +7,27 @@ algorithms. The formulas, reference values and test graphs are in MODEL.md ยง4โ€
 """
 
 from __future__ import annotations
+
+from dunbar.graph.brokerage import (
+    Brokerage,
+    betweenness,
+    brokerage,
+    constraint,
+    effective_size,
+    efficiency,
+    ego_constraint,
+    hierarchy,
+    local_constraint,
+)
+
+__all__ = [
+    "Brokerage",
+    "betweenness",
+    "brokerage",
+    "constraint",
+    "effective_size",
+    "efficiency",
+    "ego_constraint",
+    "hierarchy",
+    "local_constraint",
+]
