@@ -19,9 +19,12 @@ from dunbar.graph.brokerage import (
     hierarchy,
     local_constraint,
 )
+from dunbar.graph.paths import IntroPath, PathIndex, intro_paths, nearest_reachable
 
 __all__ = [
     "Brokerage",
+    "IntroPath",
+    "PathIndex",
     "betweenness",
     "brokerage",
     "constraint",
@@ -29,5 +32,7 @@ __all__ = [
     "efficiency",
     "ego_constraint",
     "hierarchy",
+    "intro_paths",
     "local_constraint",
+    "nearest_reachable",
 ]
