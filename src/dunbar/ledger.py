@@ -30,6 +30,7 @@ from dunbar.facade.calibration import CalibrationMixin
 from dunbar.facade.gatherings import GatheringsMixin
 from dunbar.facade.imports import ImportsMixin
 from dunbar.facade.records import RecordsMixin
+from dunbar.facade.topics import TopicsMixin
 from dunbar.facade.value import ValueMixin
 from dunbar.model import (
     Acquaintance,
@@ -119,7 +120,15 @@ class Profile:
 IdentityArgs = Mapping[IdentityKind, Iterable[str]]
 
 
-class Ledger(CalibrationMixin, ValueMixin, RecordsMixin, GatheringsMixin, ImportsMixin, LedgerBase):
+class Ledger(
+    CalibrationMixin,
+    ValueMixin,
+    RecordsMixin,
+    GatheringsMixin,
+    ImportsMixin,
+    TopicsMixin,
+    LedgerBase,
+):
     """An open dunbar ledger (SQLite file or PostgreSQL database)."""
 
     # --- opening and closing ------------------------------------------------------------

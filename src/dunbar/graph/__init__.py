@@ -8,10 +8,11 @@ algorithms. The formulas, reference values and test graphs are in MODEL.md ยง4โ€
 
 from __future__ import annotations
 
+# ``brokerage`` (all four measures in one pass) stays in its module,
+# dunbar.graph.brokerage.brokerage: a package attribute of that name would hide the module.
 from dunbar.graph.brokerage import (
     Brokerage,
     betweenness,
-    brokerage,
     constraint,
     effective_size,
     efficiency,

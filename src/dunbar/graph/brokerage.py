@@ -28,6 +28,9 @@ Conventions (each tested against MODEL.md §4.2–4.4):
   neighbour with ``p_ii = 1`` and returns ``nx.constraint(G, nodes=[i]) == 4``
   (``(p_ii + p_ii p_ii)² = (1 + 1)²``) for it; a constraint above 1 for a node
   with no contacts is an artefact, not a measurement.
+- **Directed graphs**: N(i) holds in- and out-neighbours, so a node with only
+  incoming edges has contacts. (NetworkX's loop path returns NaN for it: it
+  tests ``G[v]``, the successors, for isolation.)
 - **Weights** are tie strengths (dunbar's S for ego–alter ties, MODEL.md §4.1):
   a missing attribute counts as 1, weights must be finite and ≥ 0
   (:class:`~dunbar.errors.ValidationError` otherwise: a negative strength has no
