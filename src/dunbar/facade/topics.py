@@ -1,0 +1,221 @@
+"""Who knows about a topic: topic matching over the ledger.
+
+The pure matcher is :mod:`dunbar.graph.topics`; this mixin reads everyone's
+document from the store (:mod:`dunbar.store.topics`) and, with the
+``[semantic]`` extra (:mod:`dunbar.semantic`), adds the stored sentence vectors.
+
+A semantic query embeds only the query text. Each item's vector is looked up by
+the hash of its current text, so an edited label or note is never matched by
+its old vector; items with no stored vector are embedded on the fly when there
+are at most :data:`ON_THE_FLY` distinct texts of them, and otherwise matched by
+their words only, with a note that says to run ``dunbar topics index``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from dunbar.errors import ValidationError
+from dunbar.facade.base import LedgerBase
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from dunbar.graph.topics import TopicMatch
+    from dunbar.semantic import Embedder
+    from dunbar.store.topics import StoredItem
+
+__all__ = ["IndexReport", "TopicResult", "TopicsMixin"]
+
+Mode = Literal["auto", "lexical", "semantic"]
+Progress = Callable[[str, int, int], None]
+"""``progress(step, done, total)``: called while texts are embedded."""
+
+ON_THE_FLY = 256
+"""At most this many distinct unindexed texts are embedded during a query."""
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    """People who match a topic, and how they were matched.
+
+    ``mode_used`` is ``"lexical"`` (words only) or ``"semantic"`` (words and
+    meaning); ``note`` says why matching fell back to words, or what is not
+    indexed yet.
+    """
+
+    query: str
+    mode_used: str
+    note: str | None
+    matches: list[TopicMatch] = field(default_factory=list)
+
+    def explain(self) -> str:
+        how = "by words and meaning" if self.mode_used == "semantic" else "by words only"
+        text = f"{len(self.matches)} people match {self.query!r} ({how})"
+        return text + (f"; {self.note}" if self.note else "")
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What ``index_topics`` did: texts embedded, vectors reused, rows removed."""
+
+    embedded: int
+    reused: int
+    removed: int
+    seconds: float
+    model: str = ""
+
+    def explain(self) -> str:
+        return (
+            f"embedded {self.embedded} texts, reused {self.reused} stored vectors, "
+            f"removed {self.removed} stale or orphaned ones in {self.seconds:.1f} s"
+        )
+
+
+class TopicsMixin(LedgerBase):
+    """``topic_matches`` and ``index_topics``."""
+
+    _embedder_override: Embedder | None = None
+
+    def _embedder(self) -> Embedder:
+        if self._embedder_override is not None:
+            return self._embedder_override
+        from dunbar.semantic import load_embedder
+
+        return load_embedder()
+
+    def topic_matches(
+        self, query: str, *, limit: int | None = 20, mode: Mode | str = "auto"
+    ) -> TopicResult:
+        """People who know about ``query``, best first (see :mod:`dunbar.graph.topics`).
+
+        ``mode="auto"`` uses the semantic extra when it is installed and words
+        only otherwise (and says so in ``note``); ``"semantic"`` raises a
+        UsageError when the extra is missing; ``"lexical"`` never loads a model.
+        """
+        from dunbar.graph.topics import TopicIndex, query_tokens
+        from dunbar.semantic import unavailable_reason
+        from dunbar.store import topics as topics_store
+
+        if mode not in ("auto", "lexical", "semantic"):
+            raise ValidationError(
+                f"unknown matching mode {mode!r}: choose auto, lexical or semantic", field="mode"
+            )
+        query_tokens(query)  # an empty query fails before anything is read
+        if limit is not None and limit < 1:
+            raise ValidationError("limit must be at least 1", field="limit")
+        reason = None if self._embedder_override is not None else unavailable_reason()
+        if mode == "semantic" and reason is not None:
+            from dunbar.semantic import SemanticUnavailableError
+
+            raise SemanticUnavailableError(reason)
+        with self._read() as conn:
+            stored = topics_store.documents(conn)
+            docs = {pid: [s.topic for s in items] for pid, items in stored.items()}
+            index = TopicIndex(docs)
+            if mode == "lexical" or reason is not None:
+                note = None if mode == "lexical" else f"{reason}; matched words only"
+                return TopicResult(query, "lexical", note, index.search(query, limit=limit))
+            semantic, note = self._cosines(conn, query, stored)
+        return TopicResult(
+            query, "semantic", note, index.search(query, semantic=semantic, limit=limit)
+        )
+
+    def _cosines(
+        self, conn: Connection, query: str, stored: dict[int, list[StoredItem]]
+    ) -> tuple[dict[int, list[float]], str | None]:
+        """Each item's cosine similarity to the query, from the stored vectors."""
+        import numpy as np
+
+        from dunbar.graph.topics import SEMANTIC_FLOOR
+        from dunbar.semantic import embed, text_hash, unpack
+        from dunbar.store import topics as topics_store
+
+        model = self._embedder()
+        hashes = {pid: [text_hash(s.topic.text) for s in items] for pid, items in stored.items()}
+        found = topics_store.vectors_by_hash(conn, model.name, model.dim)
+        texts: dict[str, str] = {}
+        for pid, items in stored.items():
+            for s, h in zip(items, hashes[pid], strict=True):
+                if h not in found:
+                    texts.setdefault(h, s.topic.text)
+        note = None
+        keys = list(found)
+        matrix = unpack([found[h] for h in keys], model.dim)
+        if texts and len(texts) <= ON_THE_FLY:
+            missing = list(texts)
+            fresh = embed([texts[h] for h in missing], embedder=model)
+            keys += missing
+            matrix = np.vstack([matrix, fresh])
+        elif texts:
+            note = (
+                f"{len(texts)} texts are not indexed yet and were matched by their words "
+                "only: run 'dunbar topics index'"
+            )
+        q = embed([query], embedder=model)[0]
+        cosine = dict(zip(keys, (matrix @ q).tolist(), strict=True))
+        out: dict[int, list[float]] = {}
+        for pid, hs in hashes.items():
+            values = [cosine.get(h, 0.0) for h in hs]
+            if max(values, default=0.0) > SEMANTIC_FLOOR:
+                out[pid] = values
+        return out, note
+
+    def index_topics(self, *, progress: Progress | None = None) -> IndexReport:
+        """Embed every text topic matching uses that has no current stored vector.
+
+        A stored vector whose text changed is replaced, one whose item is gone is
+        removed, and identical texts are embedded once. Embedding happens outside
+        the write transaction, which only swaps the rows.
+        """
+        from dunbar.semantic import embed, pack, text_hash
+        from dunbar.store import topics as topics_store
+
+        started = time.perf_counter()
+        model = self._embedder()
+        with self._read() as conn:
+            stored = topics_store.documents(conn)
+            rows = topics_store.vector_rows(conn, model.name)
+        keep: set[int] = set()
+        todo: list[tuple[StoredItem, str]] = []
+        for items in stored.values():
+            for s in items:
+                h = text_hash(s.topic.text)
+                row = rows.get((s.person_id, s.item))
+                if row is not None and row.text_hash == h:
+                    keep.add(row.id)
+                else:
+                    todo.append((s, h))
+        drop = [r.id for r in rows.values() if r.id not in keep]
+        with self._read() as conn:
+            known = topics_store.vectors_by_hash(
+                conn,
+                model.name,
+                model.dim,
+                [h for _, h in todo],
+            )
+        texts: dict[str, str] = {}
+        for s, h in todo:
+            if h not in known:
+                texts.setdefault(h, s.topic.text)
+        if texts:
+            order = list(texts)
+            vectors = embed([texts[h] for h in order], embedder=model, progress=progress)
+            known.update({h: pack(v) for h, v in zip(order, vectors, strict=True)})
+        replaced = {r.id for r in rows.values() if r.id not in keep}
+        gone = len(replaced) - sum(1 for s, _ in todo if (s.person_id, s.item) in rows)
+        with self._write() as conn:
+            topics_store.delete_vectors(conn, drop)
+            topics_store.insert_vectors(
+                conn, [(s, h, known[h]) for s, h in todo], model=model.name, dim=model.dim
+            )
+        return IndexReport(
+            embedded=len(texts),
+            reused=len(keep) + len(todo) - sum(1 for s, h in todo if h in texts),
+            removed=gone,
+            seconds=time.perf_counter() - started,
+            model=model.name,
+        )

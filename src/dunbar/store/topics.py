@@ -1,0 +1,207 @@
+"""People's topic documents, and the stored vectors of topic matching.
+
+A person's document (:class:`~dunbar.graph.topics.TopicItem` s) is read from
+their labels (``person_labels`` of kind tag, topic, offer), their title, their
+organisation's name, and the notes about them (body, and each of the note's
+topics). "Me" has no document. Each item has a stable key in the document
+(``StoredItem.item``), which is also its key in ``topic_vectors`` (migration
+0008). Every function takes an open connection; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from dunbar.graph.topics import TopicItem
+from dunbar.store.tables import notes, organisations, people, person_labels, topic_vectors
+
+__all__ = [
+    "StoredItem",
+    "VectorRow",
+    "delete_vectors",
+    "documents",
+    "forget_redacted_vectors",
+    "forget_vectors",
+    "insert_vectors",
+    "vector_rows",
+    "vectors_by_hash",
+]
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    """An item of a person's document and where it lives in the store."""
+
+    person_id: int
+    item: str
+    note_id: int | None
+    topic: TopicItem
+
+
+@dataclass(frozen=True)
+class VectorRow:
+    """A stored vector's identity (without the vector)."""
+
+    id: int
+    person_id: int
+    item: str
+    text_hash: str
+
+
+def documents(conn: Connection) -> dict[int, list[StoredItem]]:
+    """Everyone's document but me's, keyed by person id; people with no text left out."""
+    out: dict[int, list[StoredItem]] = {}
+
+    def add(pid: int, item: str, note_id: int | None, topic: TopicItem) -> None:
+        out.setdefault(pid, []).append(StoredItem(pid, item, note_id, topic))
+
+    not_me = select(people.c.id).where(people.c.is_me.is_(False))
+    labels = (
+        select(
+            person_labels.c.person_id,
+            person_labels.c.kind,
+            person_labels.c.value,
+            person_labels.c.value_key,
+        )
+        .where(person_labels.c.kind.in_(("tag", "topic", "offer")))
+        .where(person_labels.c.person_id.in_(not_me))
+        .order_by(person_labels.c.person_id, person_labels.c.kind, person_labels.c.value_key)
+    )
+    for pid, kind, value, key in conn.execute(labels):
+        add(pid, f"{kind}:{key}", None, TopicItem(kind, value))
+    fields = (
+        select(people.c.id, people.c.title, organisations.c.name)
+        .select_from(people.outerjoin(organisations, people.c.org_id == organisations.c.id))
+        .where(people.c.is_me.is_(False))
+        .where((people.c.title.is_not(None)) | (people.c.org_id.is_not(None)))
+        .order_by(people.c.id)
+    )
+    for pid, title, org in conn.execute(fields):
+        if title and title.strip():
+            add(pid, "title", None, TopicItem("title", title))
+        if org and org.strip():
+            add(pid, "organisation", None, TopicItem("organisation", org))
+    about = (
+        select(notes.c.id, notes.c.person_id, notes.c.body, notes.c.topics, notes.c.written_at)
+        .where(notes.c.person_id.in_(not_me))
+        .order_by(notes.c.person_id, notes.c.id)
+    )
+    for nid, pid, body, topics, written in conn.execute(about):
+        day = _day(written)
+        if body and body.strip():
+            add(pid, f"note:{nid}", nid, TopicItem("note", body, day))
+        for n, topic in enumerate(topics or []):
+            if isinstance(topic, str) and topic.strip():
+                add(pid, f"note_topic:{nid}:{n}", nid, TopicItem("note_topic", topic, day))
+    return out
+
+
+def _day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def vector_rows(conn: Connection, model: str) -> dict[tuple[int, str], VectorRow]:
+    """Every stored vector's key and text hash for ``model``: ``(person, item) -> row``."""
+    query = select(
+        topic_vectors.c.id,
+        topic_vectors.c.person_id,
+        topic_vectors.c.item,
+        topic_vectors.c.text_hash,
+    ).where(topic_vectors.c.model == model)
+    return {(r.person_id, r.item): VectorRow(*r) for r in conn.execute(query)}
+
+
+def vectors_by_hash(
+    conn: Connection, model: str, dim: int, hashes: Iterable[str] | None = None
+) -> dict[str, bytes]:
+    """One stored vector per text hash (of ``model`` and ``dim``); all, or only ``hashes``.
+
+    Identical texts (the same tag on many people) have identical vectors, so
+    each is read once.
+    """
+    first = (
+        select(func.min(topic_vectors.c.id))
+        .where(topic_vectors.c.model == model, topic_vectors.c.dim == dim)
+        .group_by(topic_vectors.c.text_hash)
+    )
+    out: dict[str, bytes] = {}
+    if hashes is None:
+        query = select(topic_vectors.c.text_hash, topic_vectors.c.vector).where(
+            topic_vectors.c.id.in_(first)
+        )
+        for h, blob in conn.execute(query):
+            out[h] = bytes(blob)
+        return out
+    wanted = sorted(set(hashes))
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        query = select(topic_vectors.c.text_hash, topic_vectors.c.vector).where(
+            topic_vectors.c.id.in_(first.where(topic_vectors.c.text_hash.in_(chunk)))
+        )
+        for h, blob in conn.execute(query):
+            out[h] = bytes(blob)
+    return out
+
+
+def insert_vectors(
+    conn: Connection,
+    rows: Sequence[tuple[StoredItem, str, bytes]],
+    *,
+    model: str,
+    dim: int,
+) -> int:
+    """Store ``(item, text hash, vector bytes)`` rows; returns how many."""
+    values = [
+        {
+            "person_id": item.person_id,
+            "note_id": item.note_id,
+            "owner": "note" if item.note_id is not None else "person",
+            "item": item.item,
+            "model": model,
+            "text_hash": h,
+            "dim": dim,
+            "vector": blob,
+        }
+        for item, h, blob in rows
+    ]
+    for start in range(0, len(values), CHUNK):
+        conn.execute(insert(topic_vectors), values[start : start + CHUNK])
+    return len(values)
+
+
+def delete_vectors(conn: Connection, ids: Iterable[int]) -> int:
+    """Delete stored vectors by id; returns how many."""
+    wanted = sorted(set(ids))
+    removed = 0
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        removed += conn.execute(delete(topic_vectors).where(topic_vectors.c.id.in_(chunk))).rowcount
+    return removed
+
+
+def forget_vectors(conn: Connection, person_id: int) -> int:
+    """Delete a person's vectors (the foreign keys cascade too; this counts them)."""
+    removed = conn.execute(delete(topic_vectors).where(topic_vectors.c.person_id == person_id))
+    return int(removed.rowcount)
+
+
+def forget_redacted_vectors(conn: Connection, *, marker: str) -> int:
+    """Delete the vectors of every note whose body holds the redaction ``marker``.
+
+    ``forget`` redacts a forgotten person's name from notes about others in
+    place; their old vectors were made from the unredacted text, so they go too
+    (the next ``dunbar topics index`` embeds the redacted text). Call it after
+    the redaction.
+    """
+    redacted = select(notes.c.id).where(notes.c.body.contains(marker, autoescape=True))
+    removed = conn.execute(delete(topic_vectors).where(topic_vectors.c.note_id.in_(redacted)))
+    return int(removed.rowcount)
