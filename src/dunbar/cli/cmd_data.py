@@ -67,10 +67,27 @@ def search(
 @app.command()
 def export(
     ctx: typer.Context,
-    format_: Annotated[str, typer.Option("--format", "-f", help="json or vcard")] = "json",
+    format_: Annotated[
+        str, typer.Option("--format", "-f", help="json, vcard, graphml or gexf")
+    ] = "json",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File (default stdout).")] = None,
 ) -> None:
-    """Export everything in the ledger (json), or everyone's contact card (vcard, vCard 4.0)."""
+    """Export everything in the ledger (json), everyone's contact card (vcard, vCard 4.0),
+    or your network for Gephi (graphml, gexf: strengths, clusters and evidence as attributes).
+    """
+    if format_.lower() in ("graphml", "gexf"):
+        with open_ledger(ctx) as ledger:
+            data = ledger.export_graph(format_.lower())
+        if out is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            return
+        try:
+            out.write_bytes(data)
+        except OSError as exc:
+            raise ValidationError(f"cannot write {out}: {exc.strerror or exc}") from None
+        console().print(f"Exported your network as {format_.lower()} to {out}", markup=False)
+        return
     if format_.lower() == "vcard":
         with open_ledger(ctx) as ledger:
             cards = ledger.export_vcard()
@@ -84,7 +101,9 @@ def export(
         console().print(f"Exported {cards.count('BEGIN:VCARD')} cards to {out}", markup=False)
         return
     if format_.lower() != "json":
-        raise ValidationError(f"unknown export format {format_!r}: use json or vcard")
+        raise ValidationError(
+            f"unknown export format {format_!r}: use json, vcard, graphml or gexf"
+        )
     with open_ledger(ctx) as ledger:
         document = ledger.export()
     text = json.dumps(to_jsonable(document), ensure_ascii=False, indent=2) + "\n"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from dunbar.cli.app import JsonOption, app, open_ledger
+from dunbar.cli.progress import interactive, progress_bar
 from dunbar.cli.render import console, done, emit_json, to_jsonable
 from dunbar.errors import UsageError
 
@@ -35,36 +34,6 @@ SECTION_TITLES = {
     "dormant": "Dormant ties worth reviving",
     "occasion": "Occasions",
 }
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A Rich progress bar for the first scoring of a large ledger (terminal only)."""
-    if not enabled:
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    bar = Progress(
-        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), transient=True
-    )
-    task: list[Any] = []
-
-    def report(step: str, done_: int, total: int) -> None:
-        if not task:
-            bar.start()
-            task.append(bar.add_task(step, total=total))
-        bar.update(task[0], completed=done_, description=step.capitalize())
-
-    try:
-        yield report
-    finally:
-        if task:
-            bar.stop()
-
-
-def _interactive(as_json: bool) -> bool:
-    return not as_json and sys.stderr.isatty() and console().is_terminal
 
 
 def _item_json(item: AgendaItem) -> dict[str, Any]:
@@ -109,7 +78,7 @@ def agenda(
     Each item has its reason. Logging an encounter with someone clears their items;
     `dunbar done PERSON` and `dunbar snooze PERSON` hide them.
     """
-    with open_ledger(ctx) as ledger, _progress(_interactive(as_json)) as progress:
+    with open_ledger(ctx) as ledger, progress_bar(interactive(as_json)) as progress:
         result = ledger.agenda(today=today, limit=limit, kinds=only or None, progress=progress)
         now = ledger.now()
     if ics is not None:
@@ -205,7 +174,7 @@ def circles(
     as_json: JsonOption = False,
 ) -> None:
     """Your Dunbar circles (5 / 15 / 50 / 150 / 500 / 1500), with who is overdue."""
-    with open_ledger(ctx) as ledger, _progress(_interactive(as_json)) as progress:
+    with open_ledger(ctx) as ledger, progress_bar(interactive(as_json)) as progress:
         result = ledger.circles(today=today, progress=progress)
     if as_json:
         emit_json(result)

@@ -1,0 +1,281 @@
+"""The builder: the ledger as a who-knows-whom graph (the one module that reads the store).
+
+Nodes are people (their ids). Every node carries ``name``, ``organisation``,
+``industry``, ``title``, ``tags``, ``topics``, ``kin``, ``is_me``, and, for my
+contacts, ``strength`` (my tie to them, MODEL.md §1) and ``circle`` (their
+Dunbar layer size, or None).
+
+Edges are undirected and carry ``strength`` in (0, 1] (also as ``weight``),
+``kinds`` (the evidence kinds behind it) and ``evidence``: short sentences that
+say why dunbar believes the two know each other, for ``dunbar path``.
+
+- **me – contact:** the tie strength S. Contacts with no score (nothing known of
+  the tie) get no edge to me; they can still be reached through others.
+- **contact – contact**, from the evidence (MODEL.md §4.1: alter–alter weights
+  are "binary or evidence-based"; these are evidence-based, a [D] choice):
+
+  ============================  ===============================================
+  declared (``dunbar know``)    the strength given, else ``DECLARED_DEFAULT``
+  met together                  S of their shared encounters (2 to ``max_group``
+                                participants), scored by the same model as my
+                                own ties; an imported ``shared_encounter`` fact
+                                without a strength counts ``1 − 0.75^n``
+  email CC lists                the strength given, else ``1 − 0.9^n`` for n
+                                messages (one thread says little)
+  shared gatherings             each gathering of n attendees adds
+                                ``min(0.5, 2/n)``: a supper of 6 says much more
+                                than a conference of 300 (unless closing the
+                                gathering recorded a ``shared_gathering`` fact
+                                for the pair, which then stands for it)
+  ============================  ===============================================
+
+  The kinds combine like independent signals: ``1 − Π(1 − s_k)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+import numpy as np
+
+from dunbar.store.network import network_rows, shared_episodes
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from dunbar.strength.params import StrengthParams
+
+__all__ = [
+    "CC_STEP",
+    "DECLARED_DEFAULT",
+    "GATHERING_CAP",
+    "MAX_GROUP",
+    "SHARED_STEP",
+    "BuildReport",
+    "build_graph",
+    "combine",
+]
+
+DECLARED_DEFAULT = 0.5
+"""Strength of a declared tie (``dunbar know``) given without one."""
+SHARED_STEP = 0.75
+CC_STEP = 0.9
+GATHERING_CAP = 0.5
+MAX_GROUP = 12
+"""Encounters with more participants than this make nobody "met together"."""
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    people: int
+    my_ties: int
+    contact_ties: int
+    by_kind: dict[str, int]
+    seconds: float
+
+
+def combine(strengths: Iterable[float]) -> float:
+    """Independent signals combined: ``1 − Π(1 − s)``, in [0, 1]."""
+    rest = 1.0
+    for s in strengths:
+        rest *= 1.0 - min(1.0, max(0.0, s))
+    return 1.0 - rest
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
+
+
+def build_graph(
+    conn: Connection,
+    *,
+    ties: dict[int, tuple[float | None, int | None]],
+    today: dt.date,
+    params: StrengthParams,
+    max_group: int = MAX_GROUP,
+    progress: Progress | None = None,
+) -> tuple[nx.Graph[Any], int, BuildReport]:
+    """The ledger's graph, my id in it, and what went into it.
+
+    ``ties`` maps each contact to ``(strength, circle)`` as the strength engine
+    scored them on ``today`` (the facade passes its scoreboard).
+    """
+    import time
+
+    from dunbar.strength.batch import DIRECTION_CODES, score_many
+
+    started = time.perf_counter()
+    step = progress or (lambda _name, _done, _total: None)
+    step("reading the ledger", 0, 3)
+    rows = network_rows(conn)
+    G: nx.Graph[Any] = nx.Graph()
+    me = -1
+    labels: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for pid, kind, value in rows.labels:
+        labels[pid][kind].append(value)
+    for p in rows.people:
+        if p.is_me:
+            me = p.id
+        strength, circle = ties.get(p.id, (None, None))
+        mine = labels.get(p.id, {})
+        G.add_node(
+            p.id,
+            name=p.name,
+            is_me=p.is_me,
+            organisation=p.organisation,
+            industry=p.industry,
+            title=p.title,
+            kin=p.kin,
+            tags=tuple(mine.get("tag", ())),
+            topics=tuple(mine.get("topic", ())),
+            offers=tuple(mine.get("offer", ())),
+            needs=tuple(mine.get("need", ())),
+            strength=strength,
+            circle=circle,
+        )
+    my_ties = 0
+    for pid, (strength, _circle) in ties.items():
+        if pid == me or pid not in G or strength is None or not strength > 0:
+            continue
+        s = min(1.0, float(strength))
+        G.add_edge(
+            me,
+            pid,
+            strength=s,
+            weight=s,
+            kinds=("my tie",),
+            evidence=[f"your tie strength is {s:.2f}"],
+        )
+        my_ties += 1
+
+    # Evidence between contacts: (a, b) -> kind -> (strength, sentence).
+    facts: dict[tuple[int, int], dict[str, tuple[float, str]]] = defaultdict(dict)
+    for a, b, kind, strength, n, last in rows.acquaintances:
+        if me in (a, b):
+            continue
+        when = _day(last)
+        since = f", last {when.isoformat()}" if when else ""
+        if kind == "declared":
+            s = DECLARED_DEFAULT if strength is None else strength
+            text = "you said they know each other"
+        elif kind == "email_cc":
+            s = 1 - CC_STEP**n if strength is None else strength
+            text = f"on the same email {_times(n)}{since}"
+        elif kind == "shared_encounter":
+            s = 1 - SHARED_STEP**n if strength is None else strength
+            text = f"seen together {_times(n)}{since}"
+        else:  # shared_gathering, recorded when a gathering is closed
+            s = 1 - SHARED_STEP**n if strength is None else strength
+            text = f"sat together at {_times(n)} gathering(s){since}"
+        facts[(a, b)][kind] = (s, text)
+
+    step("encounters together", 1, 3)
+    shared = shared_episodes(conn, max_group=max_group)
+    shared = {k: v[(shared["a"] != me) & (shared["b"] != me)] for k, v in shared.items()}
+    if len(shared["a"]):
+        span = int(max(shared["b"].max(), shared["a"].max())) + 1
+        key = shared["a"] * span + shared["b"]
+        keep = shared["day"] <= today.toordinal()
+        key = key[keep]
+        days = shared["day"][keep]
+        scores = score_many(
+            key,
+            days,
+            shared["channel"][keep],
+            np.full(len(key), DIRECTION_CODES[None], dtype=np.int64),
+            shared["minutes"][keep],
+            shared["group"][keep],
+            now=today,
+            params=params,
+        )
+        counts = dict(zip(*np.unique(key, return_counts=True), strict=True))
+        last = {}
+        order = np.argsort(days, kind="stable")
+        for k, d in zip(key[order].tolist(), days[order].tolist(), strict=True):
+            last[k] = d
+        for k, s in zip(scores.person.tolist(), scores.score.tolist(), strict=True):
+            if not s > 0:
+                continue
+            a, b = divmod(int(k), span)
+            n = int(counts[k])
+            seen = dt.date.fromordinal(last[k]).isoformat()
+            facts[(a, b)]["met together"] = (
+                float(s),
+                f"met together {_times(n)} with you, last {seen} (strength {s:.2f})",
+            )
+
+    step("gatherings", 2, 3)
+    by_gathering: dict[int, list[int]] = defaultdict(list)
+    for gid, pid in rows.attended:
+        by_gathering[gid].append(pid)
+    together: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for members in by_gathering.values():
+        others = [p for p in members if p != me]
+        size = len(members)
+        if size < 2 or len(others) < 2 or size > 1000:
+            continue
+        for i, a in enumerate(others):
+            for b in others[i + 1 :]:
+                together[(a, b)].append(size)
+    for pair, sizes in together.items():
+        if "shared_gathering" in facts.get(pair, {}):
+            # Closing a gathering records who sat together: that fact is more
+            # specific than attendance, and counting both would count it twice.
+            continue
+        s = combine(min(GATHERING_CAP, 2.0 / n) for n in sizes)
+        listed = ", ".join(str(n) for n in sorted(sizes)[:3])
+        facts[pair]["gatherings"] = (
+            s,
+            f"at {len(sizes)} gathering(s) together ({listed} people)",
+        )
+
+    by_kind: dict[str, int] = defaultdict(int)
+    contact_ties = 0
+    for (a, b), kinds in facts.items():
+        if a not in G or b not in G:
+            continue
+        s = combine(v[0] for v in kinds.values())
+        if not s > 0:
+            continue
+        for kind in kinds:
+            by_kind[kind] += 1
+        G.add_edge(
+            a,
+            b,
+            strength=s,
+            weight=s,
+            kinds=tuple(sorted(kinds)),
+            evidence=[v[1] for _k, v in sorted(kinds.items())],
+        )
+        contact_ties += 1
+    step("done", 3, 3)
+    report = BuildReport(
+        people=G.number_of_nodes(),
+        my_ties=my_ties,
+        contact_ties=contact_ties,
+        by_kind=dict(sorted(by_kind.items())),
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    G.graph.update(me=me, today=today.isoformat())
+    return G, me, report
+
+
+def finite(value: float | None) -> float | None:
+    """``value`` unless it is None or NaN."""
+    return None if value is None or math.isnan(value) else value
