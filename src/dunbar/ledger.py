@@ -29,6 +29,7 @@ from dunbar.facade.base import Clock, LedgerBase, utcnow
 from dunbar.facade.calibration import CalibrationMixin
 from dunbar.facade.gatherings import GatheringsMixin
 from dunbar.facade.imports import ImportsMixin
+from dunbar.facade.insights import InsightsMixin
 from dunbar.facade.records import RecordsMixin
 from dunbar.facade.topics import TopicsMixin
 from dunbar.facade.value import ValueMixin
@@ -121,6 +122,7 @@ IdentityArgs = Mapping[IdentityKind, Iterable[str]]
 
 
 class Ledger(
+    InsightsMixin,
     CalibrationMixin,
     ValueMixin,
     RecordsMixin,
