@@ -32,6 +32,7 @@ OTHERS = {
     "bench_infectious.py": ([], ["--quick"]),
     "bench_mbox.py": (["--full"], ["--size", "20"]),
     "bench_clusters.py": ([], ["--quick"]),
+    "bench_paths.py": ([], ["--quick"]),
 }
 
 
