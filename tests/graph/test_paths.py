@@ -418,3 +418,13 @@ def test_matches_brute_force_on_clustered_graphs_with_a_hub(seed: int, k: int) -
         got = intro_paths(G, source, target, k=k, max_hops=max_hops)
         want = reference(G, source, {target}, max_hops=max_hops, delta=0.8, alpha=0.2)
         assert_same_ranking(got, want, k)
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import dunbar.graph.paths
+
+    result = doctest.testmod(dunbar.graph.paths)
+    assert result.attempted >= 5
+    assert result.failed == 0
