@@ -5,7 +5,7 @@ industries, tags, work vs. beyond work) of the alters, counted (each person 1) o
 weighted by tie strength S. With K categories of positive weight:
 
 =================  ===========================================  ============
-Blau (Gini–Simpson) ``1 − Σ p²``                                 Blau 1950s
+Blau (Gini–Simpson) ``1 − Σ p²``                                 Blau 1977
 IQV                 ``Blau / (1 − 1/K)``                         Agresti 1978
 Shannon             ``H = −Σ p ln p`` (nats)                     Shannon 1948
 evenness            ``H / ln K`` (Pielou's J)                    Pielou 1966
