@@ -60,7 +60,12 @@ class TopicResult:
 
 @dataclass(frozen=True)
 class IndexReport:
-    """What ``index_topics`` did: texts embedded, vectors reused, rows removed."""
+    """What ``index_topics`` did.
+
+    ``embedded``: distinct texts embedded by the model; ``reused``: items whose
+    vector came from the store (their own, or a stored vector of the same text);
+    ``removed``: rows of items that no longer exist.
+    """
 
     embedded: int
     reused: int

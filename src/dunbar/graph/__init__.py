@@ -42,6 +42,7 @@ from dunbar.graph.diversity import (
     shannon,
 )
 from dunbar.graph.paths import IntroPath, PathIndex, intro_paths, nearest_reachable
+from dunbar.graph.topics import TopicIndex, TopicItem, TopicMatch, match_topics
 
 __all__ = [
     "Brokerage",
@@ -49,6 +50,9 @@ __all__ = [
     "DiversityReport",
     "IntroPath",
     "PathIndex",
+    "TopicIndex",
+    "TopicItem",
+    "TopicMatch",
     "betweenness",
     "beyond_work_share",
     "blau",
@@ -70,6 +74,7 @@ __all__ = [
     "inverse_simpson",
     "iqv",
     "local_constraint",
+    "match_topics",
     "name_clusters",
     "nearest_reachable",
     "nmi",

@@ -371,7 +371,7 @@ class TopicIndex:
             rest = 1.0
             for weighted, _, _ in ranked[1:]:
                 rest *= 1.0 - weighted
-            score = 1.0 - (1.0 - best) * (1.0 - OTHERS * (1.0 - rest))
+            score = best + (1.0 - best) * OTHERS * (1.0 - rest)  # = 1 − (1 − b)(1 − ¼R)
             if score < min_score:
                 continue
             evidence = tuple(
