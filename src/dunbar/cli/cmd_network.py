@@ -152,9 +152,11 @@ def insights(
     )
     for line in report.explain():
         c.print(f"• {line}", markup=False)
-    if report.clusters:
+    big = [v for v in report.clusters if v.size >= 3]
+    small = [v for v in report.clusters if v.size < 3]
+    if big:
         table = Table("cluster", "people", "your ties", "strongest", "only link", title="Clusters")
-        for v in report.clusters[:12]:
+        for v in big[:12]:
             table.add_row(
                 v.name,
                 str(v.size),
@@ -163,6 +165,13 @@ def insights(
                 ", ".join(v.bridges) or "—",
             )
         c.print(table)
+    if small:
+        people = sum(v.size for v in small)
+        c.print(
+            f"and {people} people in {len(small)} groups of one or two, tied to nobody else here",
+            style="dim",
+            markup=False,
+        )
     rows = [(what, rep) for what, rep in report.diversity.items() if rep is not None]
     if rows:
         table = Table("over", "categories", "Blau", "effective number", title="Diversity")

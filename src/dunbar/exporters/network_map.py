@@ -51,17 +51,21 @@ def map_data(
     )
     keep = {me, *ranked[:limit]}
     H = G.subgraph(keep)
-    pos = nx.spring_layout(H, weight="strength", seed=seed, iterations=60) if len(H) else {}
+    pos = _layout(H, me, seed)
     index = {n: i for i, n in enumerate(sorted(H))}
+    sizes: dict[int, int] = {}
+    for n in H:
+        if n != me and membership.get(n) is not None:
+            sizes[membership[n]] = sizes.get(membership[n], 0) + 1
+    strongest = sorted(
+        (n for n in H if n != me and H.nodes[n].get("strength")),
+        key=lambda n: (-float(H.nodes[n]["strength"]), n),
+    )[:LABELLED]
     nodes = []
     for n in sorted(H):
         d = H.nodes[n]
         cluster = membership.get(n)
-        colour = (
-            "#222222"
-            if n == me
-            else (PALETTE[cluster] if cluster is not None and cluster < len(PALETTE) else OTHER)
-        )
+        colour = "#222222" if n == me else _colour(cluster, sizes)
         x, y = (float(v) for v in pos[n])
         strength = d.get("strength")
         nodes.append(
@@ -77,6 +81,7 @@ def map_data(
                 "cluster": None if cluster is None else cluster_names.get(cluster, str(cluster)),
                 "c": colour,
                 "me": n == me,
+                "label": n == me or n in strongest,
             }
         )
     edges = [
@@ -84,13 +89,13 @@ def map_data(
         for a, b, d in H.edges(data=True)
     ]
     legend = []
-    sizes: dict[int, int] = {}
-    for n in H:
-        if n != me and membership.get(n) is not None:
-            sizes[membership[n]] = sizes.get(membership[n], 0) + 1
-    for cid, size in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))[: len(PALETTE)]:
-        colour = PALETTE[cid] if cid < len(PALETTE) else OTHER
-        legend.append({"name": cluster_names.get(cid, str(cid)), "c": colour, "n": size})
+    for cid, size in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])):
+        colour = _colour(cid, sizes)
+        if colour != OTHER:
+            legend.append({"name": cluster_names.get(cid, str(cid)), "c": colour, "n": size})
+    rest = sum(size for cid, size in sizes.items() if _colour(cid, sizes) == OTHER)
+    if rest:
+        legend.append({"name": "smaller groups", "c": OTHER, "n": rest})
     return {
         "nodes": nodes,
         "edges": edges,
@@ -98,6 +103,39 @@ def map_data(
         "shown": len(nodes),
         "total": G.number_of_nodes(),
     }
+
+
+LABELLED = 12
+"""How many of my strongest ties are named on the map before zooming in."""
+
+
+def _colour(cluster: int | None, sizes: Mapping[int, int]) -> str:
+    """A palette colour for a cluster of two or more, grey for the rest."""
+    if cluster is None or cluster >= len(PALETTE) or sizes.get(cluster, 0) < 2:
+        return OTHER
+    return PALETTE[cluster]
+
+
+def _layout(H: nx.Graph[Any], me: int, seed: int) -> dict[Any, Any]:
+    """Spring layout of my connected part; the rest on a ring around it.
+
+    Left to the spring layout, nodes tied to nobody drift far away and squeeze
+    the network into a corner of the page.
+    """
+    import math
+
+    if not len(H):
+        return {}
+    main = nx.node_connected_component(H, me) if me in H else set()
+    core = H.subgraph(main)
+    pos: dict[Any, Any] = dict(nx.spring_layout(core, weight="strength", seed=seed, iterations=60))
+    radius = max((math.hypot(float(x), float(y)) for x, y in pos.values()), default=0.0)
+    rest = sorted(n for n in H if n not in main)
+    ring = max(radius, 0.5) * 1.15
+    for i, n in enumerate(rest):
+        angle = 2 * math.pi * i / max(1, len(rest))
+        pos[n] = (ring * math.cos(angle), ring * math.sin(angle))
+    return pos
 
 
 _PAGE = """<!doctype html>
@@ -136,7 +174,7 @@ _PAGE = """<!doctype html>
   var nodes = data.nodes, edges = data.edges;
   var canvas = document.getElementById("map"), ctx = canvas.getContext("2d");
   var tip = document.getElementById("tip"), info = document.getElementById("info");
-  var view = { x: 0, y: 0, k: 1 }, hover = -1, pinned = -1, found = [];
+  var view = { x: 0, y: 0, k: 1 }, base = 1, hover = -1, pinned = -1, found = [];
   var neighbours = nodes.map(function () { return []; });
   edges.forEach(function (e) { neighbours[e[0]].push(e[1]); neighbours[e[1]].push(e[0]); });
   function radius(n) { return n.me ? 9 : 3 + 9 * (n.s || 0); }
@@ -150,6 +188,7 @@ _PAGE = """<!doctype html>
     var miny = Math.min.apply(null, ys.concat([0])), maxy = Math.max.apply(null, ys.concat([0]));
     var k = Math.min((w - 2 * pad) / ((maxx - minx) || 1), (h - 2 * pad) / ((maxy - miny) || 1));
     view = { k: k, x: w / 2 - k * (minx + maxx) / 2, y: h / 2 - k * (miny + maxy) / 2 };
+    base = k;
   }
   function sx(n) { return view.x + view.k * n.x; }
   function sy(n) { return view.y + view.k * n.y; }
@@ -176,6 +215,12 @@ _PAGE = """<!doctype html>
       drawn += 1;
     });
     ctx.globalAlpha = 1;
+    ctx.fillStyle = "#222"; ctx.font = "11px system-ui, sans-serif";
+    var zoomed = view.k > 3 * base;
+    nodes.forEach(function (n, i) {
+      if (!(n.label || zoomed || i === focus)) return;
+      ctx.fillText(n.name, sx(n) + radius(n) + 2, sy(n) + 4);
+    });
     window.dunbarMap = { nodes: nodes.length, edges: edges.length, drawn: drawn, view: view };
   }
   function at(px, py) {

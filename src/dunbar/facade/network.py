@@ -202,7 +202,19 @@ class NetworkMixin(StrengthMixin):
             net.me, set(spec.people), k=k, max_hops=max_hops, delta=delta, alpha=alpha
         )
         views = [self._view(net, p) for p in found]
-        draft = _draft(net, views[0], spec, reason) if views else None
+        # The request goes to the connector of the best path that has one; a
+        # direct tie is said plainly, since no introduction is needed.
+        via = next((v for v in views if len(v.nodes) > 2), None)
+        direct = next((v for v in views if len(v.nodes) == 2), None)
+        parts = []
+        if direct is not None:
+            parts.append(
+                f"You already know {direct.names[1]} directly "
+                f"(tie strength {direct.hops[0].strength:.2f}): you can reach out yourself."
+            )
+        if via is not None:
+            parts.append(_draft(net, via, spec, reason))
+        draft = "\n\n".join(parts) or None
         message = None
         alternatives: list[str] = []
         if not views:
@@ -403,11 +415,6 @@ def _draft(net: Network, best: PathView, spec: PathTarget, reason: str | None) -
             reason = f"I'm hoping to connect with someone at {spec.text}"
         else:
             reason = "I'd love to get to know them"
-    if len(best.nodes) == 2:
-        return (
-            f"You already know {target.get('name')} directly "
-            f"(tie strength {best.hops[0].strength:.2f}): reach out yourself."
-        )
     connector = best.names[1]
     chain = ""
     if len(best.nodes) > 3:

@@ -182,7 +182,7 @@ def build_graph(
             text = f"seen together {_times(n)}{since}"
         else:  # shared_gathering, recorded when a gathering is closed
             s = 1 - SHARED_STEP**n if strength is None else strength
-            text = f"sat together at {_times(n)} gathering(s){since}"
+            text = f"sat together at {n} gathering{'' if n == 1 else 's'}{since}"
         facts[(a, b)][kind] = (s, text)
 
     step("encounters together", 1, 3)
@@ -242,7 +242,8 @@ def build_graph(
         listed = ", ".join(str(n) for n in sorted(sizes)[:3])
         facts[pair]["gatherings"] = (
             s,
-            f"at {len(sizes)} gathering(s) together ({listed} people)",
+            f"at {len(sizes)} gathering{'' if len(sizes) == 1 else 's'} together "
+            f"({listed} people)",
         )
 
     by_kind: dict[str, int] = defaultdict(int)
