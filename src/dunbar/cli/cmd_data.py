@@ -7,7 +7,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,7 +16,7 @@ from dunbar.cli.render import console, emit_json, fmt_when, to_jsonable
 from dunbar.errors import ValidationError
 
 if TYPE_CHECKING:
-    from dunbar.ledger import Profile, SearchHit
+    from dunbar.ledger import Ledger, Profile, SearchHit
     from dunbar.model import PersonSummary
     from dunbar.strength.agenda import Agenda
 
@@ -212,7 +212,37 @@ def demo(
         topic = top.person.topics[0] if top and top.person.topics else None
         hits = ledger.search(topic, limit=5) if topic else []
         agenda = ledger.agenda(limit=2)
+        network = _demo_network(ledger)
     _show_demo(most_seen, dormant, top, topic, hits, now, target, agenda)
+    _show_network(*network)
+    _explore(top, now, target)
+
+
+def _demo_network(ledger: Ledger) -> tuple[Any, Any, str | None]:
+    """Insights, and a path to the best-connected person I have no tie to."""
+    net = ledger.network()
+    G = net.graph
+    strangers = sorted(
+        (n for n in G if n != net.me and not G.has_edge(net.me, n) and G.degree(n)),
+        key=lambda n: (-G.degree(n), n),
+    )
+    report = ledger.path(strangers[0], network=net) if strangers else None
+    return report, ledger.insights(network=net), net.name(strangers[0]) if strangers else None
+
+
+def _show_network(path: Any, insights: Any, name: str | None) -> None:
+    from rich.text import Text
+
+    out = console()
+    if path is not None and path.paths:
+        out.print(f'\n$ dunbar path "{name}"   (a warm introduction)', markup=False)
+        best = path.paths[0]
+        out.print(Text(f"  {' → '.join(best.names)}   score {best.score:.3f}"))
+        for line in best.explain():
+            out.print(Text(f"    {line}"))
+    out.print("\n$ dunbar insights", markup=False)
+    for line in insights.explain()[:4]:
+        out.print(Text(f"  • {line}"))
 
 
 def _show_demo(
@@ -259,12 +289,20 @@ def _show_demo(
     out.print("\n$ dunbar agenda   (whom to reach out to today, and why)", markup=False)
     for item in agenda.items:
         out.print(Text(f"  {item.kind.replace('_', '-'):<10} {item.reason}"))
+
+
+def _explore(top: Profile | None, now: dt.datetime, target: Path) -> None:
+    out = console()
     dunbar = "dunbar" if shutil.which("dunbar") else str(Path(sys.argv[0]).resolve())
     first = top.person.name if top is not None else "me"
+    topic = top.person.topics[0] if top is not None and top.person.topics else "finance"
     out.print(
         f"\nExplore it yourself:\n  {dunbar} --db {target} agenda --explain\n"
         f"  {dunbar} --db {target} circles\n"
         f'  {dunbar} --db {target} strength "{first}"\n'
+        f'  {dunbar} --db {target} who-knows "{topic}"\n'
+        f"  {dunbar} --db {target} insights\n"
+        f"  {dunbar} --db {target} map --out network.html\n"
         f"  {dunbar} --db {target} value\n"
         f"  {dunbar} --db {target} people\n"
         f"  {dunbar} --db {target} show me\n"
