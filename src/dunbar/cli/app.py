@@ -31,6 +31,7 @@ ORDER = (
     "intro",
     "know",
     "search",
+    "topics",
     "agenda",
     "done",
     "snooze",

@@ -16,7 +16,14 @@ import sys
 from collections.abc import Sequence
 
 # Registering commands (import for side effects, in help order).
-from dunbar.cli import cmd_data, cmd_import, cmd_people, cmd_records, cmd_strength  # noqa: F401
+from dunbar.cli import (  # noqa: F401
+    cmd_data,
+    cmd_import,
+    cmd_people,
+    cmd_records,
+    cmd_strength,
+    cmd_topics,
+)
 from dunbar.cli.app import app
 from dunbar.cli.render import err
 from dunbar.errors import DunbarError
