@@ -31,6 +31,7 @@ OTHERS = {
     "bench_vcard.py": (["--full"], ["--n", "5000", "--naive", "500"]),
     "bench_infectious.py": ([], ["--quick"]),
     "bench_mbox.py": (["--full"], ["--size", "20"]),
+    "bench_brokerage.py": ([], ["--quick"]),
     "bench_clusters.py": ([], ["--quick"]),
     "bench_paths.py": ([], ["--quick"]),
 }
