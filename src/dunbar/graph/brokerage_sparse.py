@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -95,20 +96,26 @@ def mutual_ties(G: Any, weight: str | None = None) -> MutualTies:
     """
     nodes = list(G)
     index = {node: i for i, node in enumerate(nodes)}
-    n_edges = G.number_of_edges()
-    if weight is None:
-        pairs = G.edges()
-        flat = np.fromiter(
-            (index[x] for pair in pairs for x in pair), dtype=np.int64, count=2 * n_edges
-        )
-        w = np.ones(n_edges)
+    adj = G.adj  # the successors on a directed graph: each edge once from its tail
+    if G.is_multigraph():  # parallel edges: one (u, v, w) per edge, added up below
+        triples = list(iter(G.edges(data=weight, default=1)))
+        a = np.fromiter((index[t[0]] for t in triples), np.int64, len(triples))
+        b = np.fromiter((index[t[1]] for t in triples), np.int64, len(triples))
+        raw: Iterable[Any] = (t[2] for t in triples) if weight is not None else ()
     else:
-        triples = list(G.edges(data=weight, default=1))
-        flat = np.fromiter(
-            (index[x] for t in triples for x in t[:2]), dtype=np.int64, count=2 * n_edges
+        degree = np.fromiter(map(len, adj.values()), np.int64, len(nodes))
+        a = np.repeat(np.arange(len(nodes), dtype=np.int64), degree)
+        b = np.fromiter(map(index.__getitem__, chain.from_iterable(adj.values())), np.int64, len(a))
+        raw = (
+            (d.get(weight, 1) for d in chain.from_iterable(nb.values() for nb in adj.values()))
+            if weight is not None
+            else ()
         )
+    if weight is None:
+        w = np.ones(len(a))
+    else:
         try:
-            w = np.fromiter((t[2] for t in triples), dtype=np.float64, count=n_edges)
+            w = np.fromiter(raw, np.float64, len(a))
         except (TypeError, ValueError) as exc:
             raise ValidationError(
                 f"edge weights {weight!r} must be numbers ({exc})", field="weight"
@@ -116,14 +123,13 @@ def mutual_ties(G: Any, weight: str | None = None) -> MutualTies:
         bad = ~np.isfinite(w) | (w < 0)
         if bad.any():
             first = int(np.flatnonzero(bad)[0])
-            a, b = triples[first][:2]
             raise ValidationError(
-                f"edge weight {weight!r} of ({a!r}, {b!r}) is {w[first]!r}: weights must be "
-                "finite and not negative",
+                f"edge weight {weight!r} of ({nodes[a[first]]!r}, {nodes[b[first]]!r}) is "
+                f"{w[first]!r}: weights must be finite and not negative",
                 field="weight",
             )
-    a, b = flat[0::2], flat[1::2]
-    keep = a != b
+    # An undirected simple graph lists each edge from both ends: keep one.
+    keep = a < b if not (G.is_directed() or G.is_multigraph()) else a != b
     lo = np.minimum(a, b)[keep]
     hi = np.maximum(a, b)[keep]
     w = w[keep]
