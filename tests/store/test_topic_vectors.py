@@ -302,3 +302,22 @@ def test_real_model_queries_embed_only_the_query(ledger: Ledger) -> None:
     ledger.topic_matches("trade finance")
     ledger.topic_matches("export")
     assert model.texts - before == 2  # type: ignore[attr-defined]
+
+
+def test_auto_on_a_never_indexed_ledger_does_not_load_the_model(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dunbar.facade.topics as facade
+    import dunbar.semantic
+
+    def no_model() -> None:
+        raise AssertionError("the model must not be loaded")
+
+    monkeypatch.setattr(dunbar.semantic, "unavailable_reason", lambda: None)
+    monkeypatch.setattr(dunbar.semantic, "load_embedder", no_model)
+    monkeypatch.setattr(facade, "ON_THE_FLY", 3)
+    _people(ledger)  # 7 distinct texts > 3
+    result = ledger.topic_matches("trade finance")
+    assert result.mode_used == "lexical"
+    assert result.note is not None and "run 'dunbar topics index'" in result.note
+    assert len(result.matches) == 2

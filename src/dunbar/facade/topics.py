@@ -8,7 +8,9 @@ A semantic query embeds only the query text. Each item's vector is looked up by
 the hash of its current text, so an edited label or note is never matched by
 its old vector; items with no stored vector are embedded on the fly when there
 are at most :data:`ON_THE_FLY` distinct texts of them, and otherwise matched by
-their words only, with a note that says to run ``dunbar topics index``.
+their words only, with a note that says to run ``dunbar topics index``. In
+``auto`` mode a ledger that was never indexed (and is bigger than that) is
+matched by words without loading the model at all, and the note says so.
 """
 
 from __future__ import annotations
@@ -124,6 +126,13 @@ class TopicsMixin(LedgerBase):
             if mode == "lexical" or reason is not None:
                 note = None if mode == "lexical" else f"{reason}; matched words only"
                 return TopicResult(query, "lexical", note, index.search(query, limit=limit))
+            if mode == "auto" and self._embedder_override is None and _unindexed(conn, stored):
+                # Loading the model (seconds) would only embed the query: say what to run.
+                note = (
+                    "semantic matching needs an index of this ledger: run 'dunbar topics "
+                    "index'; matched words only"
+                )
+                return TopicResult(query, "lexical", note, index.search(query, limit=limit))
             semantic, note = self._cosines(conn, query, stored)
         return TopicResult(
             query, "semantic", note, index.search(query, semantic=semantic, limit=limit)
@@ -224,3 +233,14 @@ class TopicsMixin(LedgerBase):
             seconds=time.perf_counter() - started,
             model=model.name,
         )
+
+
+def _unindexed(conn: Connection, stored: dict[int, list[StoredItem]]) -> bool:
+    """No vector stored yet, and more distinct texts than a query embeds on the fly."""
+    from sqlalchemy import select
+
+    from dunbar.store.tables import topic_vectors
+
+    if conn.execute(select(topic_vectors.c.id).limit(1)).first() is not None:
+        return False
+    return len({s.topic.text for items in stored.values() for s in items}) > ON_THE_FLY
