@@ -44,6 +44,11 @@ BEYOND_WORK_TAGS = frozenset(
 )
 
 
+BETWEENNESS_MAX = 400
+"""Betweenness (Brandes, O(nm) per graph) only up to this many people: at 2,000
+people and 20,000 ties it takes about a minute (benchmarks/bench_network.py)."""
+
+
 @dataclass(frozen=True)
 class Brokerage:
     """My structural-holes figures, and how they compare with my contacts' (MODEL.md §4)."""
@@ -157,7 +162,7 @@ class InsightsMixin(NetworkMixin):
             less = sum(f.constraint > mine.constraint for f in others) / len(others)
             larger = sum(f.effective_size < mine.effective_size for f in others) / len(others)
         between = None
-        if 2 < G.number_of_nodes() <= 5000:
+        if 2 < G.number_of_nodes() <= BETWEENNESS_MAX:
             between = float(betweenness(G, nodes=[me], weight="strength").get(me, 0.0))
         brokerage = Brokerage(
             real(mine.constraint) if mine else None,
