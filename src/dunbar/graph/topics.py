@@ -244,8 +244,10 @@ def snippet(text: str, hit: Sequence[str] = (), width: int = SNIPPET) -> str:
 class TopicIndex:
     """Documents indexed by token, for repeated queries.
 
-    Building it folds and tokenises every item once; :meth:`search` then only
-    scores the items that share (a near spelling of) a query token.
+    Building it folds and tokenises each distinct text once (the same tag on
+    10,000 people is one text); :meth:`search` then only scores the texts that
+    share (a near spelling of) a query token, each once, and hands the score to
+    every item with that text.
     """
 
     def __init__(
@@ -256,14 +258,20 @@ class TopicIndex:
     ) -> None:
         self.documents = documents
         self.weights = dict(FIELD_WEIGHTS if weights is None else weights)
-        self._tokens: dict[tuple[int, int], list[str]] = {}
-        self._postings: dict[str, set[tuple[int, int]]] = {}
+        self._owners: dict[str, list[tuple[int, int]]] = {}
         for pid, items in documents.items():
             for i, item in enumerate(items):
-                toks = tokens(item.text)
-                self._tokens[(pid, i)] = toks
-                for t in set(toks):
-                    self._postings.setdefault(t, set()).add((pid, i))
+                owners = self._owners.get(item.text)
+                if owners is None:
+                    self._owners[item.text] = [(pid, i)]
+                else:
+                    owners.append((pid, i))
+        self._tokens: dict[str, list[str]] = {}
+        self._postings: dict[str, set[str]] = {}
+        for text in self._owners:
+            toks = self._tokens[text] = tokens(text)
+            for t in set(toks):
+                self._postings.setdefault(t, set()).add(text)
         self._vocab = sorted(self._postings)
 
     def _similar(self, q: str) -> dict[str, float]:
@@ -297,13 +305,13 @@ class TopicIndex:
         """Item scores: ``(person, item index) -> (score, the item tokens hit)``."""
         qs = query_tokens(query)
         similar = [self._similar(q) for q in qs]
-        candidates: set[tuple[int, int]] = set()
+        candidates: set[str] = set()
         for sims in similar:
             for d in sims:
                 candidates |= self._postings[d]
         out: dict[tuple[int, int], tuple[float, tuple[str, ...]]] = {}
-        for key in candidates:
-            toks = self._tokens[key]
+        for text in candidates:
+            toks = self._tokens[text]
             best: list[float] = []
             hit: list[str] = []
             positions: list[list[int]] = []
@@ -323,7 +331,9 @@ class TopicIndex:
             if len(qs) > 1 and all(best) and not _contiguous(positions):
                 coverage *= PHRASE_GAP
             if coverage > 0:
-                out[key] = (coverage, tuple(hit))
+                value = (coverage, tuple(hit))
+                for key in self._owners[text]:
+                    out[key] = value
         return out
 
     def search(

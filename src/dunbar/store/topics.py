@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, delete, func, insert, select
 
@@ -35,9 +35,11 @@ __all__ = [
 CHUNK = 500
 
 
-@dataclass(frozen=True)
-class StoredItem:
-    """An item of a person's document and where it lives in the store."""
+class StoredItem(NamedTuple):
+    """An item of a person's document and where it lives in the store.
+
+    (A named tuple: 50,000 people have about 180,000 of them.)
+    """
 
     person_id: int
     item: str
@@ -58,9 +60,20 @@ class VectorRow:
 def documents(conn: Connection) -> dict[int, list[StoredItem]]:
     """Everyone's document but me's, keyed by person id; people with no text left out."""
     out: dict[int, list[StoredItem]] = {}
+    # Identical labels, titles and organisations share one (immutable) TopicItem.
+    shared: dict[tuple[str, str], TopicItem] = {}
 
     def add(pid: int, item: str, note_id: int | None, topic: TopicItem) -> None:
-        out.setdefault(pid, []).append(StoredItem(pid, item, note_id, topic))
+        items = out.get(pid)
+        if items is None:
+            items = out[pid] = []
+        items.append(StoredItem(pid, item, note_id, topic))
+
+    def label(field: str, text: str) -> TopicItem:
+        found = shared.get((field, text))
+        if found is None:
+            found = shared[(field, text)] = TopicItem(field, text)
+        return found
 
     not_me = select(people.c.id).where(people.c.is_me.is_(False))
     labels = (
@@ -74,8 +87,8 @@ def documents(conn: Connection) -> dict[int, list[StoredItem]]:
         .where(person_labels.c.person_id.in_(not_me))
         .order_by(person_labels.c.person_id, person_labels.c.kind, person_labels.c.value_key)
     )
-    for pid, kind, value, key in conn.execute(labels):
-        add(pid, f"{kind}:{key}", None, TopicItem(kind, value))
+    for pid, kind, value, key in conn.execute(labels).all():
+        add(pid, f"{kind}:{key}", None, label(kind, value))
     fields = (
         select(people.c.id, people.c.title, organisations.c.name)
         .select_from(people.outerjoin(organisations, people.c.org_id == organisations.c.id))
@@ -83,17 +96,17 @@ def documents(conn: Connection) -> dict[int, list[StoredItem]]:
         .where((people.c.title.is_not(None)) | (people.c.org_id.is_not(None)))
         .order_by(people.c.id)
     )
-    for pid, title, org in conn.execute(fields):
+    for pid, title, org in conn.execute(fields).all():
         if title and title.strip():
-            add(pid, "title", None, TopicItem("title", title))
+            add(pid, "title", None, label("title", title))
         if org and org.strip():
-            add(pid, "organisation", None, TopicItem("organisation", org))
+            add(pid, "organisation", None, label("organisation", org))
     about = (
         select(notes.c.id, notes.c.person_id, notes.c.body, notes.c.topics, notes.c.written_at)
         .where(notes.c.person_id.in_(not_me))
         .order_by(notes.c.person_id, notes.c.id)
     )
-    for nid, pid, body, topics, written in conn.execute(about):
+    for nid, pid, body, topics, written in conn.execute(about).all():
         day = _day(written)
         if body and body.strip():
             add(pid, f"note:{nid}", nid, TopicItem("note", body, day))
