@@ -118,10 +118,13 @@ def test_identical_texts_are_embedded_once(ledger: Ledger, fake: CountingEmbedde
     for name in ("A One", "B Two", "C Three"):
         ledger.add_person(name, tags=["climate"])
     report = ledger.index_topics()
-    # One text embedded, three rows written; nothing came from the store yet.
+    # One text embedded, three rows written, one of them holding the vector.
     assert (report.embedded, report.reused) == (1, 0)
     assert fake.texts == ["climate"]
-    assert len(_rows(ledger)) == 3
+    rows = _rows(ledger)
+    assert len(rows) == 3
+    assert sum(r["vector"] is not None for r in rows) == 1
+    assert {r["text_hash"] for r in rows} == {text_hash("climate")}
     # A fourth person with the same tag gets the stored vector, not a new embedding.
     ledger.add_person("D Four", tags=["Climate"])
     report = ledger.index_topics()
@@ -321,3 +324,44 @@ def test_auto_on_a_never_indexed_ledger_does_not_load_the_model(
     assert result.mode_used == "lexical"
     assert result.note is not None and "run 'dunbar topics index'" in result.note
     assert len(result.matches) == 2
+
+
+def test_a_shared_vector_survives_its_holder(ledger: Ledger, fake: CountingEmbedder) -> None:
+    ids = [ledger.add_person(name, tags=["climate"]).id for name in ("A One", "B Two", "C3")]
+    ledger.index_topics()
+    [holder] = [r["person_id"] for r in _rows(ledger) if r["vector"] is not None]
+    # The holder's tag changes: its row goes, and the vector moves to another row.
+    ledger.edit_person(
+        holder, labels={LabelKind.TAG: ["oceans"]}, unlabel={LabelKind.TAG: ["climate"]}
+    )
+    report = ledger.index_topics()
+    assert (report.embedded, report.reused) == (1, 2)  # only "oceans" is new
+    assert fake.texts == ["climate", "oceans"]
+    rows = _rows(ledger)
+    climate = [r for r in rows if r["text_hash"] == text_hash("climate")]
+    assert sorted(r["person_id"] for r in climate) == sorted(set(ids) - {holder})
+    assert sum(r["vector"] is not None for r in climate) == 1
+    before = len(fake.texts)
+    result = ledger.topic_matches("climate", mode="semantic")
+    assert fake.texts[before:] == ["climate"]  # the query only
+    assert {m.person_id for m in result.matches} == set(ids) - {holder}
+
+
+def test_a_shared_vector_forgotten_with_its_holder_is_embedded_again(
+    ledger: Ledger, fake: CountingEmbedder
+) -> None:
+    ids = [ledger.add_person(name, tags=["climate"]).id for name in ("A One", "B Two")]
+    ledger.index_topics()
+    [holder] = [r["person_id"] for r in _rows(ledger) if r["vector"] is not None]
+    ledger.forget(holder)
+    [other] = set(ids) - {holder}
+    # The query embeds the one missing text itself (and the query)...
+    before = len(fake.texts)
+    result = ledger.topic_matches("climate", mode="semantic")
+    assert sorted(fake.texts[before:]) == ["climate", "climate"]
+    assert [m.person_id for m in result.matches] == [other]
+    # ...and the next index run stores it again, on the remaining row.
+    report = ledger.index_topics()
+    assert (report.embedded, report.reused, report.removed) == (1, 0, 0)
+    [row] = _rows(ledger)
+    assert row["person_id"] == other and row["vector"] is not None

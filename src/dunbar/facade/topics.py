@@ -190,8 +190,9 @@ class TopicsMixin(LedgerBase):
         """Embed every text topic matching uses that has no current stored vector.
 
         A stored vector whose text changed is replaced, one whose item is gone is
-        removed, and identical texts are embedded once. Embedding happens outside
-        the write transaction, which only swaps the rows.
+        removed, and identical texts are embedded once and stored once (the other
+        rows of the same text hold only its hash). Embedding happens outside the
+        write transaction, which only swaps the rows.
         """
         from dunbar.semantic import embed, pack, text_hash
         from dunbar.store import topics as topics_store
@@ -201,8 +202,8 @@ class TopicsMixin(LedgerBase):
         with self._read() as conn, _paused_gc():
             stored = topics_store.documents(conn)
             rows = topics_store.vector_rows(conn, model.name)
-        keep: set[int] = set()
-        todo: list[tuple[StoredItem, str]] = []
+        keep: dict[int, str] = {}  # row id -> hash, for rows that stay as they are
+        todo: list[tuple[StoredItem, str]] = []  # items that need a new row
         memo: dict[str, str] = {}
         for items in stored.values():
             for s in items:
@@ -211,35 +212,42 @@ class TopicsMixin(LedgerBase):
                     h = memo[s.topic.text] = text_hash(s.topic.text)
                 row = rows.get((s.person_id, s.item))
                 if row is not None and row.text_hash == h:
-                    keep.add(row.id)
+                    keep[row.id] = h
                 else:
                     todo.append((s, h))
-        drop = [r.id for r in rows.values() if r.id not in keep]
+        drop = {r.id for r in rows.values() if r.id not in keep}
+        gone = len(drop) - sum(1 for s, _ in todo if (s.person_id, s.item) in rows)
         with self._read() as conn:
-            known = topics_store.vectors_by_hash(
-                conn,
-                model.name,
-                model.dim,
-                [h for _, h in todo],
-            )
-        texts: dict[str, str] = {}
-        for s, h in todo:
-            if h not in known:
-                texts.setdefault(h, s.topic.text)
+            holders = topics_store.vector_holders(conn, model.name, model.dim, memo.values())
+        # One row per distinct text holds its vector. Texts with no holder are
+        # embedded; a holder that is dropped hands its vector to a remaining row.
+        available = {h: blob for h, (_, blob) in holders.items()}
+        text_of = {h: text for text, h in memo.items()}
+        texts = {h: text_of[h] for h in memo.values() if h not in available}
         if texts:
             order = list(texts)
             vectors = embed([texts[h] for h in order], embedder=model, progress=progress)
-            known.update({h: pack(v) for h, v in zip(order, vectors, strict=True)})
-        replaced = {r.id for r in rows.values() if r.id not in keep}
-        gone = len(replaced) - sum(1 for s, _ in todo if (s.person_id, s.item) in rows)
+            available.update({h: pack(v) for h, v in zip(order, vectors, strict=True)})
+        rehome = set(texts) | {h for h, (rid, _) in holders.items() if rid in drop}
+        new_rows: list[tuple[StoredItem, str, bytes | None]] = []
+        for s, h in todo:
+            blob = available[h] if h in rehome else None
+            rehome.discard(h)
+            new_rows.append((s, h, blob))
+        moved = []
+        for rid, h in keep.items():
+            if h in rehome:
+                moved.append((rid, available[h]))
+                rehome.discard(h)
         with self._write() as conn:
             topics_store.delete_vectors(conn, drop)
-            topics_store.insert_vectors(
-                conn, [(s, h, known[h]) for s, h in todo], model=model.name, dim=model.dim
-            )
+            topics_store.insert_vectors(conn, new_rows, model=model.name, dim=model.dim)
+            topics_store.set_vectors(conn, moved)
+        total = len(keep) + len(todo)
+        fresh = sum(1 for _, h in todo if h in texts) + sum(1 for h in keep.values() if h in texts)
         return IndexReport(
             embedded=len(texts),
-            reused=len(keep) + len(todo) - sum(1 for s, h in todo if h in texts),
+            reused=total - fresh,
             removed=gone,
             seconds=time.perf_counter() - started,
             model=model.name,

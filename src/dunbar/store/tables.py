@@ -436,8 +436,9 @@ topic_vectors = Table(
     Column("model", String(100), nullable=False),
     Column("text_hash", String(64), nullable=False),
     Column("dim", Integer, nullable=False),
-    # float32 little-endian, dim values, unit length.
-    Column("vector", LargeBinary, nullable=False),
+    # float32 little-endian, dim values, unit length; on one row per distinct text
+    # (NULL on the others, which share it through text_hash).
+    Column("vector", LargeBinary),
     CheckConstraint(_in("owner", ("person", "note")), name="owner"),
     CheckConstraint("(owner = 'note') = (note_id IS NOT NULL)", name="note_owner"),
     UniqueConstraint("person_id", "item", "model"),

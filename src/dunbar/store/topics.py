@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from dunbar.graph.topics import TopicItem
 from dunbar.store.tables import notes, organisations, people, person_labels, topic_vectors
@@ -28,6 +28,8 @@ __all__ = [
     "forget_redacted_vectors",
     "forget_vectors",
     "insert_vectors",
+    "set_vectors",
+    "vector_holders",
     "vector_rows",
     "vectors_by_hash",
 ]
@@ -133,46 +135,49 @@ def vector_rows(conn: Connection, model: str) -> dict[tuple[int, str], VectorRow
     return {(r.person_id, r.item): VectorRow(*r) for r in conn.execute(query)}
 
 
-def vectors_by_hash(
-    conn: Connection, model: str, dim: int, hashes: Iterable[str] | None = None
-) -> dict[str, bytes]:
-    """One stored vector per text hash (of ``model`` and ``dim``); all, or only ``hashes``.
+def vectors_by_hash(conn: Connection, model: str, dim: int) -> dict[str, bytes]:
+    """Every stored vector of ``model`` and ``dim``, keyed by the hash of its text.
 
-    Identical texts (the same tag on many people) have identical vectors, so
-    each is read once.
+    One row per distinct text holds the vector (the same tag on many people is
+    stored once), so each is read once.
     """
-    first = (
-        select(func.min(topic_vectors.c.id))
-        .where(topic_vectors.c.model == model, topic_vectors.c.dim == dim)
-        .group_by(topic_vectors.c.text_hash)
+    query = select(topic_vectors.c.text_hash, topic_vectors.c.vector).where(
+        topic_vectors.c.model == model,
+        topic_vectors.c.dim == dim,
+        topic_vectors.c.vector.is_not(None),
     )
-    out: dict[str, bytes] = {}
-    if hashes is None:
-        query = select(topic_vectors.c.text_hash, topic_vectors.c.vector).where(
-            topic_vectors.c.id.in_(first)
-        )
-        for h, blob in conn.execute(query):
-            out[h] = bytes(blob)
-        return out
+    return {h: bytes(blob) for h, blob in conn.execute(query).all()}
+
+
+def vector_holders(
+    conn: Connection, model: str, dim: int, hashes: Iterable[str]
+) -> dict[str, tuple[int, bytes]]:
+    """For each of ``hashes`` that has a stored vector: the row holding it, and the vector."""
     wanted = sorted(set(hashes))
+    out: dict[str, tuple[int, bytes]] = {}
+    query = select(topic_vectors.c.id, topic_vectors.c.text_hash, topic_vectors.c.vector).where(
+        topic_vectors.c.model == model,
+        topic_vectors.c.dim == dim,
+        topic_vectors.c.vector.is_not(None),
+    )
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        query = select(topic_vectors.c.text_hash, topic_vectors.c.vector).where(
-            topic_vectors.c.id.in_(first.where(topic_vectors.c.text_hash.in_(chunk)))
-        )
-        for h, blob in conn.execute(query):
-            out[h] = bytes(blob)
+        for rid, h, blob in conn.execute(query.where(topic_vectors.c.text_hash.in_(chunk))):
+            out.setdefault(h, (rid, bytes(blob)))
     return out
 
 
 def insert_vectors(
     conn: Connection,
-    rows: Sequence[tuple[StoredItem, str, bytes]],
+    rows: Sequence[tuple[StoredItem, str, bytes | None]],
     *,
     model: str,
     dim: int,
 ) -> int:
-    """Store ``(item, text hash, vector bytes)`` rows; returns how many."""
+    """Store ``(item, text hash, vector bytes or None)`` rows; returns how many.
+
+    ``None``: the vector of that text is held by another row.
+    """
     values = [
         {
             "person_id": item.person_id,
@@ -189,6 +194,12 @@ def insert_vectors(
     for start in range(0, len(values), CHUNK):
         conn.execute(insert(topic_vectors), values[start : start + CHUNK])
     return len(values)
+
+
+def set_vectors(conn: Connection, rows: Sequence[tuple[int, bytes]]) -> None:
+    """Give existing rows (by id) the vector of their text."""
+    for rid, blob in rows:
+        conn.execute(update(topic_vectors).where(topic_vectors.c.id == rid).values(vector=blob))
 
 
 def delete_vectors(conn: Connection, ids: Iterable[int]) -> int:

@@ -18,6 +18,11 @@ note's body, a note's topic.
     the float32 vector. A vector is only ever used for a text with the same
     hash, so an edited label or note is never matched by its old vector; ``dunbar
     topics index`` replaces stale rows and removes those of items that are gone.
+    Identical texts (one tag on 5,000 people) share one vector: it is stored on
+    one of their rows, the others have ``vector`` NULL. When the row holding it
+    goes, the index run moves the vector to another row of the same text, or
+    embeds it again if that row went with a forgotten person (the next query
+    embeds the few missing texts itself, or says to run the index).
 
 It is derived data: not in backups' table copies or exports, and rebuilt by
 ``dunbar topics index``.
@@ -54,7 +59,7 @@ def upgrade() -> None:
         sa.Column("model", sa.String(100), nullable=False),
         sa.Column("text_hash", sa.String(64), nullable=False),
         sa.Column("dim", sa.Integer, nullable=False),
-        sa.Column("vector", sa.LargeBinary, nullable=False),
+        sa.Column("vector", sa.LargeBinary),
         sa.CheckConstraint("owner IN ('person', 'note')", name="owner"),
         sa.CheckConstraint("(owner = 'note') = (note_id IS NOT NULL)", name="note_owner"),
         sa.UniqueConstraint("person_id", "item", "model"),
