@@ -44,6 +44,8 @@ BEYOND_WORK_TAGS = frozenset(
 )
 
 
+CLUSTER_LIMIT = 1500
+"""Clusters are found among my strongest ties up to this many (Dunbar's 1,500)."""
 BETWEENNESS_MAX = 400
 """Betweenness (Brandes, O(nm) per graph) only up to this many people: at 2,000
 people and 20,000 ties it takes about a minute (benchmarks/bench_network.py)."""
@@ -141,7 +143,7 @@ class InsightsMixin(NetworkMixin):
 
         from dunbar.graph.brokerage import betweenness
         from dunbar.graph.brokerage import brokerage as burt
-        from dunbar.graph.clusters import bridges, cluster_info, clusters, clusters_bridged
+        from dunbar.graph.clusters import bridges, cluster_info, clusters_bridged
         from dunbar.graph.diversity import beyond_work_share, diversity
 
         net = network or self.network(today=today)
@@ -175,7 +177,7 @@ class InsightsMixin(NetworkMixin):
             larger,
         )
 
-        membership = clusters(G, weight="strength", seed=seed, exclude=[me])
+        membership = _clusters(net, seed)
         infos = cluster_info(G, membership)
         only = bridges(G, me, membership)
         views = []
@@ -256,13 +258,13 @@ class InsightsMixin(NetworkMixin):
     ) -> bytes:
         """My network as GraphML or GEXF (strengths, clusters and evidence as attributes)."""
         from dunbar.exporters.graph_files import FORMATS, graph_bytes, scalar_graph
-        from dunbar.graph.clusters import clusters, name_clusters
+        from dunbar.graph.clusters import name_clusters
 
         fmt = fmt.lower()
         if fmt not in FORMATS:
             raise ValidationError(f"unknown graph format {fmt!r}: use {' or '.join(FORMATS)}")
         net = network or self.network(today=today)
-        membership = clusters(net.graph, weight="strength", seed=seed, exclude=[net.me])
+        membership = _clusters(net, seed)
         names = name_clusters(net.graph, membership)
         return graph_bytes(scalar_graph(net.graph, membership=membership, cluster_names=names), fmt)
 
@@ -276,17 +278,35 @@ class InsightsMixin(NetworkMixin):
     ) -> str:
         """A self-contained HTML map of my strongest ``limit`` ties (no CDN, works offline)."""
         from dunbar.exporters.network_map import map_data, map_html
-        from dunbar.graph.clusters import clusters, name_clusters
+        from dunbar.graph.clusters import name_clusters
 
         if limit < 1:
             raise ValidationError("limit must be at least 1", field="limit")
         net = network or self.network(today=today)
-        membership = clusters(net.graph, weight="strength", seed=seed, exclude=[net.me])
+        membership = _clusters(net, seed)
         names = name_clusters(net.graph, membership)
         data = map_data(
             net.graph, net.me, membership=membership, cluster_names=names, limit=limit, seed=seed
         )
         return map_html(data)
+
+
+def _clusters(net: Network, seed: int) -> dict[Any, int]:
+    """Louvain clusters of my ``CLUSTER_LIMIT`` strongest ties (without me).
+
+    Beyond Dunbar's outermost layer (1,500) are people one would hardly
+    recognise; and networkx's Louvain, pure Python, takes minutes on 50,000
+    people and 500,000 ties (benchmarks/RESULTS.md, bench_network). The
+    people left out have no cluster.
+    """
+    from dunbar.graph.clusters import clusters
+
+    G, me = net.graph, net.me
+    others = [n for n in G if n != me]
+    if len(others) > CLUSTER_LIMIT:
+        others = sorted(others, key=lambda n: (-(G.nodes[n].get("strength") or 0.0), n))
+        G = G.subgraph(others[:CLUSTER_LIMIT])
+    return clusters(G, weight="strength", seed=seed, exclude=[me])
 
 
 def _info_name(info: Any) -> str:

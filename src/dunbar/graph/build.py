@@ -125,47 +125,68 @@ def build_graph(
     step("reading the ledger", 0, 3)
     rows = network_rows(conn)
     G: nx.Graph[Any] = nx.Graph()
-    me = -1
+    me = next((p.id for p in rows.people if p.is_me), -1)
     labels: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for pid, kind, value in rows.labels:
         labels[pid][kind].append(value)
+    nodes = []
     for p in rows.people:
-        if p.is_me:
-            me = p.id
         strength, circle = ties.get(p.id, (None, None))
         mine = labels.get(p.id, {})
-        G.add_node(
-            p.id,
-            name=p.name,
-            is_me=p.is_me,
-            organisation=p.organisation,
-            industry=p.industry,
-            title=p.title,
-            kin=p.kin,
-            tags=tuple(mine.get("tag", ())),
-            topics=tuple(mine.get("topic", ())),
-            offers=tuple(mine.get("offer", ())),
-            needs=tuple(mine.get("need", ())),
-            strength=strength,
-            circle=circle,
+        nodes.append(
+            (
+                p.id,
+                {
+                    "name": p.name,
+                    "is_me": p.is_me,
+                    "organisation": p.organisation,
+                    "industry": p.industry,
+                    "title": p.title,
+                    "kin": p.kin,
+                    "tags": tuple(mine.get("tag", ())),
+                    "topics": tuple(mine.get("topic", ())),
+                    "offers": tuple(mine.get("offer", ())),
+                    "needs": tuple(mine.get("need", ())),
+                    "strength": strength,
+                    "circle": circle,
+                },
+            )
         )
-    my_ties = 0
+    G.add_nodes_from(nodes)
+    mine_edges = []
     for pid, (strength, _circle) in ties.items():
         if pid == me or pid not in G or strength is None or not strength > 0:
             continue
         s = min(1.0, float(strength))
-        G.add_edge(
-            me,
-            pid,
-            strength=s,
-            weight=s,
-            kinds=("my tie",),
-            evidence=[f"your tie strength is {s:.2f}"],
+        mine_edges.append(
+            (
+                me,
+                pid,
+                {
+                    "strength": s,
+                    "weight": s,
+                    "kinds": MY_TIE,
+                    "evidence": [f"your tie strength is {s:.2f}"],
+                },
+            )
         )
-        my_ties += 1
+    G.add_edges_from(mine_edges)
 
-    # Evidence between contacts: (a, b) -> kind -> (strength, sentence).
-    facts: dict[tuple[int, int], dict[str, tuple[float, str]]] = defaultdict(dict)
+    # Evidence between contacts, one row per (pair, kind): parallel lists, then
+    # arrays, so that half a million pairs are combined without a dict per pair.
+    span = max((p.id for p in rows.people), default=0) + 1
+    keys: list[int] = []
+    kinds: list[int] = []
+    strengths: list[float] = []
+    texts: list[str] = []
+
+    def add(a: int, b: int, kind: str, s: float, text: str) -> None:
+        keys.append(a * span + b)
+        kinds.append(KIND_CODES[kind])
+        strengths.append(s)
+        texts.append(text)
+
+    recorded_gathering: set[int] = set()
     for a, b, kind, strength, n, last in rows.acquaintances:
         if me in (a, b):
             continue
@@ -183,13 +204,13 @@ def build_graph(
         else:  # shared_gathering, recorded when a gathering is closed
             s = 1 - SHARED_STEP**n if strength is None else strength
             text = f"sat together at {n} gathering{'' if n == 1 else 's'}{since}"
-        facts[(a, b)][kind] = (s, text)
+            recorded_gathering.add(a * span + b)
+        add(a, b, kind, s, text)
 
     step("encounters together", 1, 3)
     shared = shared_episodes(conn, max_group=max_group)
     shared = {k: v[(shared["a"] != me) & (shared["b"] != me)] for k, v in shared.items()}
     if len(shared["a"]):
-        span = int(max(shared["b"].max(), shared["a"].max())) + 1
         key = shared["a"] * span + shared["b"]
         keep = shared["day"] <= today.toordinal()
         key = key[keep]
@@ -204,20 +225,25 @@ def build_graph(
             now=today,
             params=params,
         )
-        counts = dict(zip(*np.unique(key, return_counts=True), strict=True))
-        last = {}
-        order = np.argsort(days, kind="stable")
-        for k, d in zip(key[order].tolist(), days[order].tolist(), strict=True):
-            last[k] = d
-        for k, s in zip(scores.person.tolist(), scores.score.tolist(), strict=True):
-            if not s > 0:
-                continue
-            a, b = divmod(int(k), span)
-            n = int(counts[k])
-            seen = dt.date.fromordinal(last[k]).isoformat()
-            facts[(a, b)]["met together"] = (
-                float(s),
-                f"met together {_times(n)} with you, last {seen} (strength {s:.2f})",
+        # score_many returns the pairs sorted by key: count and last day alike.
+        order = np.lexsort((days, key))
+        ukey, first, count = np.unique(key[order], return_index=True, return_counts=True)
+        last_day = days[order][first + count - 1]
+        ok = scores.score > 0
+        code = KIND_CODES["met together"]
+        for k, sc, n, d in zip(
+            ukey[ok].tolist(),
+            scores.score[ok].tolist(),
+            count[ok].tolist(),
+            last_day[ok].tolist(),
+            strict=True,
+        ):
+            keys.append(k)
+            kinds.append(code)
+            strengths.append(sc)
+            texts.append(
+                f"met together {_times(n)} with you, last "
+                f"{dt.date.fromordinal(d).isoformat()} (strength {sc:.2f})"
             )
 
     step("gatherings", 2, 3)
@@ -233,48 +259,104 @@ def build_graph(
         for i, a in enumerate(others):
             for b in others[i + 1 :]:
                 together[(a, b)].append(size)
-    for pair, sizes in together.items():
-        if "shared_gathering" in facts.get(pair, {}):
+    for (a, b), sizes in together.items():
+        if a * span + b in recorded_gathering:
             # Closing a gathering records who sat together: that fact is more
             # specific than attendance, and counting both would count it twice.
             continue
-        s = combine(min(GATHERING_CAP, 2.0 / n) for n in sizes)
         listed = ", ".join(str(n) for n in sorted(sizes)[:3])
-        facts[pair]["gatherings"] = (
-            s,
-            f"at {len(sizes)} gathering{'' if len(sizes) == 1 else 's'} together "
-            f"({listed} people)",
-        )
-
-    by_kind: dict[str, int] = defaultdict(int)
-    contact_ties = 0
-    for (a, b), kinds in facts.items():
-        if a not in G or b not in G:
-            continue
-        s = combine(v[0] for v in kinds.values())
-        if not s > 0:
-            continue
-        for kind in kinds:
-            by_kind[kind] += 1
-        G.add_edge(
+        plural = "" if len(sizes) == 1 else "s"
+        add(
             a,
             b,
-            strength=s,
-            weight=s,
-            kinds=tuple(sorted(kinds)),
-            evidence=[v[1] for _k, v in sorted(kinds.items())],
+            "gatherings",
+            combine(min(GATHERING_CAP, 2.0 / n) for n in sizes),
+            f"at {len(sizes)} gathering{plural} together ({listed} people)",
         )
-        contact_ties += 1
+
+    contact_ties, by_kind = _add_contact_edges(G, span, keys, kinds, strengths, texts)
     step("done", 3, 3)
     report = BuildReport(
         people=G.number_of_nodes(),
-        my_ties=my_ties,
+        my_ties=len(mine_edges),
         contact_ties=contact_ties,
-        by_kind=dict(sorted(by_kind.items())),
+        by_kind=by_kind,
         seconds=round(time.perf_counter() - started, 3),
     )
     G.graph.update(me=me, today=today.isoformat())
     return G, me, report
+
+
+def _add_contact_edges(
+    G: nx.Graph[Any],
+    span: int,
+    keys: list[int],
+    kinds: list[int],
+    strengths: list[float],
+    texts: list[str],
+) -> tuple[int, dict[str, int]]:
+    """One edge per pair: its kinds and sentences in kind order, ``1 − Π(1 − s_k)``."""
+    if not keys:
+        return 0, {}
+    key = np.asarray(keys, dtype=np.int64)
+    kind = np.asarray(kinds, dtype=np.int64)
+    s = np.clip(np.asarray(strengths, dtype=np.float64), 0.0, 1.0)
+    order = np.lexsort((kind, key))
+    key, kind, s = key[order], kind[order], s[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    with np.errstate(divide="ignore"):
+        rest = np.exp(np.add.reduceat(np.log1p(-s), starts))
+    combined = 1.0 - rest
+    ends = np.r_[starts[1:], len(key)]
+    a_all, b_all = np.divmod(key[starts], span)
+    known = np.fromiter(G.nodes, dtype=np.int64, count=G.number_of_nodes())
+    usable = (combined > 0) & np.isin(a_all, known) & np.isin(b_all, known)
+    text_order = [texts[i] for i in order.tolist()]
+    kind_list = kind.tolist()
+    counts = np.bincount(kind, minlength=len(KINDS))
+    singles = [(name,) for name in KINDS]
+    edges = []
+    for a, b, c, lo, hi in zip(
+        a_all[usable].tolist(),
+        b_all[usable].tolist(),
+        combined[usable].tolist(),
+        starts[usable].tolist(),
+        ends[usable].tolist(),
+        strict=True,
+    ):
+        if hi - lo == 1:
+            names = singles[kind_list[lo]]
+            evidence = [text_order[lo]]
+        else:
+            names = KIND_TUPLES[tuple(kind_list[lo:hi])]
+            evidence = text_order[lo:hi]
+        edges.append((a, b, {"strength": c, "weight": c, "kinds": names, "evidence": evidence}))
+    G.add_edges_from(edges)
+    by_kind = {KINDS[i]: int(n) for i, n in enumerate(counts.tolist()) if n}
+    return len(edges), by_kind
+
+
+class _KindTuples(dict[tuple[int, ...], tuple[str, ...]]):
+    """Kind codes to their names, one shared tuple per combination."""
+
+    def __missing__(self, codes: tuple[int, ...]) -> tuple[str, ...]:
+        names = tuple(KINDS[c] for c in codes)
+        self[codes] = names
+        return names
+
+
+#: Evidence kinds between contacts, in the order their sentences are listed.
+KINDS = (
+    "declared",
+    "email_cc",
+    "gatherings",
+    "met together",
+    "shared_encounter",
+    "shared_gathering",
+)
+KIND_CODES = {name: i for i, name in enumerate(KINDS)}
+KIND_TUPLES = _KindTuples()
+MY_TIE = ("my tie",)
 
 
 def finite(value: float | None) -> float | None:
