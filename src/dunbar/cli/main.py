@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dunbar.cli import (  # noqa: F401
     cmd_data,
     cmd_import,
+    cmd_network,
     cmd_people,
     cmd_records,
     cmd_strength,
