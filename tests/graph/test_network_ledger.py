@@ -307,3 +307,13 @@ def test_forget_removes_the_person_from_the_graph(ledger: Ledger, cast: Cast) ->
     assert cast.bob not in G
     assert not any("Bob" in e for _a, _b, d in G.edges(data=True) for e in d["evidence"])
     assert math.isfinite(G.edges[cast.dan, cast.tgt]["strength"])
+
+
+def test_progress_is_reported(ledger: Ledger, cast: Cast) -> None:
+    calls: list[tuple[str, int, int]] = []
+    net = ledger.network(progress=lambda step, done, total: calls.append((step, done, total)))
+    ledger.insights(network=net, progress=lambda s, d, t: calls.append((s, d, t)))
+    steps = [c[0] for c in calls]
+    assert steps.index("reading the ledger") < steps.index("encounters together")
+    assert ("done", 3, 3) in calls and ("done", 4, 4) == calls[-1]
+    assert all(0 <= done <= total for _s, done, total in calls)

@@ -133,9 +133,9 @@ def insights(
     as_json: JsonOption = False,
 ) -> None:
     """One report on your network: brokerage, the clusters you bridge, diversity, thin spots."""
-    with open_ledger(ctx) as ledger:
-        net = _network(ledger, today, as_json)
-        report = ledger.insights(seed=seed, network=net)
+    with open_ledger(ctx) as ledger, progress_bar(interactive(as_json)) as progress:
+        net = ledger.network(today=today, progress=progress)
+        report = ledger.insights(seed=seed, network=net, progress=progress)
     if as_json:
         out: dict[str, Any] = to_jsonable(report)
         out["explain"] = report.explain()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dunbar.errors import ValidationError
-from dunbar.facade.network import Network, NetworkMixin
+from dunbar.facade.network import Network, NetworkMixin, Progress
 
 __all__ = ["Brokerage", "ClusterView", "Insights", "InsightsMixin"]
 
@@ -136,9 +136,10 @@ class InsightsMixin(NetworkMixin):
         today: dt.date | str | None = None,
         seed: int = 0,
         network: Network | None = None,
+        progress: Progress | None = None,
     ) -> Insights:
         """One report: my brokerage against my contacts', the clusters I bridge, diversity,
-        and where my network is thin."""
+        and where my network is thin. ``progress(step, done, total)`` follows the phases."""
         import math
 
         from dunbar.graph.brokerage import betweenness
@@ -148,6 +149,8 @@ class InsightsMixin(NetworkMixin):
 
         net = network or self.network(today=today)
         G, me = net.graph, net.me
+        step = progress or (lambda _step, _done, _total: None)
+        step("brokerage", 0, 4)
         figures = burt(G, weight="strength") if G.number_of_edges() else {}
         mine = figures.get(me)
 
@@ -177,6 +180,7 @@ class InsightsMixin(NetworkMixin):
             larger,
         )
 
+        step("clusters", 1, 4)
         membership = _clusters(net, seed)
         infos = cluster_info(G, membership)
         only = bridges(G, me, membership)
@@ -197,6 +201,7 @@ class InsightsMixin(NetworkMixin):
                 )
             )
         views.sort(key=lambda v: (-v.size, v.id))
+        step("bridges and diversity", 2, 4)
         bridged = int(clusters_bridged(G, nodes=[me]).get(me, 0)) if G.degree(me) else 0
 
         closest = [n for n in G if n != me and (G.nodes[n].get("circle") or 10**9) <= 150] or [
@@ -235,6 +240,7 @@ class InsightsMixin(NetworkMixin):
         if beyond is not None and math.isnan(beyond):
             beyond = None
         thin = _thin(net, views, closest, beyond, brokerage)
+        step("done", 4, 4)
         return Insights(
             net.today,
             G.number_of_nodes(),
