@@ -34,6 +34,7 @@ OTHERS = {
     "bench_brokerage.py": ([], ["--quick"]),
     "bench_clusters.py": ([], ["--quick"]),
     "bench_paths.py": ([], ["--quick"]),
+    "bench_topics.py": ([], ["--people", "5000", "--notes", "500", "--naive-people", "200"]),
 }
 
 
