@@ -14,6 +14,7 @@ TREE = [
     ("DunbarError", "Exception", 1),
     ("UsageError", "DunbarError", 2),
     ("ValidationError", "UsageError", 2),
+    ("InfeasibleRulesError", "ValidationError", 2),
     ("NotFoundError", "UsageError", 2),
     ("FormatError", "UsageError", 2),
     ("AmbiguousError", "UsageError", 2),

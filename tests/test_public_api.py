@@ -52,6 +52,7 @@ PUBLIC = {
     "DunbarError",
     "UsageError",
     "ValidationError",
+    "InfeasibleRulesError",
     "NotFoundError",
     "AmbiguousError",
     "DatabaseError",

@@ -9,6 +9,7 @@ The CLI prints ``str(error)`` as one line on stderr and exits with
     DunbarError                      exit 1   something went wrong
     ├── UsageError                   exit 2   the request itself is wrong
     │   ├── ValidationError                   a value is malformed or out of range
+    │   │   └── InfeasibleRulesError          seating rules that cannot all hold
     │   ├── NotFoundError                     no such person, organisation, record
     │   ├── FormatError                       a file is not in the declared format
     │   └── AmbiguousError                    a name matches several people
@@ -29,6 +30,7 @@ __all__ = [
     "DatabaseError",
     "DunbarError",
     "FormatError",
+    "InfeasibleRulesError",
     "NoLedgerError",
     "NotALedgerError",
     "NotFoundError",
@@ -60,6 +62,20 @@ class ValidationError(UsageError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class InfeasibleRulesError(ValidationError):
+    """Seating rules that cannot all hold at once (``dunbar.gatherings``).
+
+    ``rules`` names the conflicting rules, each as a short phrase such as
+    ``"together(Ana, Bo) and apart(Bo, Ana)"``; the message joins them.
+    """
+
+    def __init__(self, rules: Sequence[str]) -> None:
+        self.rules = tuple(rules)
+        super().__init__(
+            "the seating rules cannot all hold: " + "; ".join(self.rules), field="rules"
+        )
 
 
 class FormatError(UsageError):
