@@ -317,3 +317,13 @@ def test_self_loop_and_options() -> None:
         match_slots(complete(4, 0), 1, method="hungarian")
     with pytest.raises(ValidationError, match="top_k must be"):
         match_slots(complete(4, 0), 1, top_k=0)
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import dunbar.gatherings.matching
+
+    result = doctest.testmod(dunbar.gatherings.matching)
+    assert result.attempted >= 5
+    assert result.failed == 0

@@ -281,3 +281,22 @@ def test_guest_bad_input() -> None:
     with pytest.raises(ValidationError, match="strong_share"):
         suggest_guests([], capacity=2, strong_share=2)
     assert suggest_guests([], capacity=3).picks == ()
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import dunbar.gatherings.value
+
+    result = doctest.testmod(dunbar.gatherings.value)
+    assert result.attempted >= 8
+    assert result.failed == 0
+
+
+def test_value_graph_progress_ends_at_the_total() -> None:
+    people = [P(i, f"P{i}", cluster=i % 3) for i in range(6)]
+    calls: list[tuple[int, int]] = []
+    G = value_graph(people, progress=lambda done, total: calls.append((done, total)))
+    # 15 pairs, all kept (every pair has novelty 1 > 0): one call at 0, one at the end.
+    assert G.number_of_edges() == 15
+    assert calls == [(0, 15), (15, 15)]
