@@ -35,6 +35,7 @@ OTHERS = {
     "bench_clusters.py": ([], ["--quick"]),
     "bench_paths.py": ([], ["--quick"]),
     "bench_topics.py": ([], ["--people", "5000", "--notes", "500", "--naive-people", "200"]),
+    "bench_network.py": ([], ["--quick"]),
 }
 
 
