@@ -44,6 +44,7 @@ ORDER = (
     "topics",
     "insights",
     "map",
+    "gathering",
     "import",
     "duplicates",
     "not-duplicates",

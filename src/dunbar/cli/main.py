@@ -18,6 +18,7 @@ from collections.abc import Sequence
 # Registering commands (import for side effects, in help order).
 from dunbar.cli import (  # noqa: F401
     cmd_data,
+    cmd_gatherings,
     cmd_import,
     cmd_network,
     cmd_people,

@@ -1,0 +1,131 @@
+"""Gatherings from new to closed, in the library and through the CLI, on both backends.
+
+The ledger's clock is the conftest ``NOW`` (2026-11-22T12:00Z).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from dunbar import Ledger
+from dunbar.errors import AmbiguousError, NotFoundError, ValidationError
+
+Rows = Callable[[Ledger], dict[str, list[dict[str, Any]]]]
+
+
+@pytest.fixture
+def guests(ledger: Ledger) -> dict[str, int]:
+    ids = {n: ledger.add_person(n).id for n in ("Ana Silva", "Bo Chen", "Cy Diaz", "Di Evans")}
+    ledger.log("Coffee", with_=[ids["Ana Silva"]], when="2026-10-01")  # Ana is not new
+    return ids
+
+
+def test_invite_rsvp_and_close(ledger: Ledger, guests: dict[str, int]) -> None:
+    g = ledger.add_gathering("Mid-week supper", on="2026-11-18", capacity=6)
+    invited = ledger.invite("mid-week SUPPER", ["Ana Silva", "Bo Chen", "Cy Diaz", "Di Evans"])
+    assert [a.status.value for a in invited] == ["invited"] * 4
+    for name in ("Ana Silva", "Bo Chen", "Cy Diaz"):
+        ledger.rsvp(g.id, name, "attended")
+    ledger.rsvp(g.id, "Di Evans", "no-show")
+    # Seating: Ana and Bo at table 1, Cy at table 2 in round 1; Ana and Cy in round 2.
+    for rnd, table, seat, who in (
+        (1, 1, 1, "Ana Silva"),
+        (1, 1, 2, "Bo Chen"),
+        (1, 2, 1, "Cy Diaz"),
+        (2, 1, 1, "Ana Silva"),
+        (2, 1, 2, "Cy Diaz"),
+        (2, 2, 1, "Bo Chen"),
+    ):
+        ledger.seat(g.id, who, round_no=rnd, table=table, seat=seat)
+    report = ledger.close_gathering(g.id, minutes=150)
+    assert report.attended == 3 and report.pairs_met == 2
+    enc = ledger.profile(guests["Bo Chen"]).encounters
+    assert len(enc) == 1 and enc[0].title == "Mid-week supper" and enc[0].minutes == 150
+    assert enc[0].gathering_id == g.id
+    ties = {
+        (a.person_a_id, a.person_b_id): a
+        for a in ledger.acquaintances()
+        if a.evidence.value == "shared_gathering"
+    }
+    ana, bo, cy = guests["Ana Silva"], guests["Bo Chen"], guests["Cy Diaz"]
+    assert set(ties) == {(min(ana, bo), max(ana, bo)), (min(ana, cy), max(ana, cy))}
+    # Bo and Cy are new contacts (no encounter before); Ana is not. Due two days later.
+    assert sorted((f.person_id, f.due.isoformat()) for f in report.follow_ups) == sorted(
+        [(bo, "2026-11-20"), (cy, "2026-11-20")]
+    )
+    agenda = ledger.agenda(today="2026-11-22")
+    assert {i.person_id for i in agenda.sections["follow_up"]} == {bo, cy}
+    view = ledger.gathering_view(g.id)
+    assert view.closed and [x.name for x in view.guests][:3] == ["Ana Silva", "Bo Chen", "Cy Diaz"]
+    assert view.seating[2][1] == [(ana, "Ana Silva"), (cy, "Cy Diaz")]
+    summary = ledger.gatherings()[0]
+    assert summary.closed and summary.counts == {"attended": 3, "no_show": 1}
+    # The graph sees them as having met at the gathering.
+    G = ledger.network().graph
+    assert "shared_gathering" in G.edges[ana, bo]["kinds"]
+
+
+def test_close_without_seating_pairs_everyone(ledger: Ledger, guests: dict[str, int]) -> None:
+    g = ledger.add_gathering("Walk", on="2026-11-20", kind="meetup")
+    for name in ("Bo Chen", "Cy Diaz", "Di Evans"):
+        ledger.rsvp(g.id, name, "attended")
+    assert ledger.close_gathering("Walk").pairs_met == 3
+
+
+def test_close_failures_write_nothing(
+    ledger: Ledger, guests: dict[str, int], table_rows: Rows
+) -> None:
+    future = ledger.add_gathering("Next week", on="2026-11-29")
+    ledger.rsvp(future.id, "Bo Chen", "attended")
+    empty = ledger.add_gathering("Nobody came", on="2026-11-10")
+    ledger.invite(empty.id, ["Cy Diaz"])
+    before = table_rows(ledger)
+    with pytest.raises(ValidationError, match="close it once it has happened"):
+        ledger.close_gathering(future.id)
+    with pytest.raises(ValidationError, match="nobody is marked as attended"):
+        ledger.close_gathering(empty.id)
+    with pytest.raises(ValidationError, match="negative"):
+        ledger.close_gathering(empty.id, follow_up_days=-1)
+    assert table_rows(ledger) == before
+    done = ledger.add_gathering("Done", on="2026-11-15")
+    ledger.rsvp(done.id, "Bo Chen", "attended")
+    ledger.close_gathering(done.id)
+    after_close = table_rows(ledger)
+    with pytest.raises(ValidationError, match="closed"):
+        ledger.close_gathering(done.id)
+    with pytest.raises(ValidationError, match="closed"):
+        ledger.invite(done.id, ["Cy Diaz"])
+    assert table_rows(ledger) == after_close
+
+
+def test_references_and_bad_input(ledger: Ledger, guests: dict[str, int]) -> None:
+    ledger.add_gathering("Supper", on="2026-11-01")
+    ledger.add_gathering("Supper", on="2026-11-08")
+    with pytest.raises(
+        AmbiguousError, match="2 gatherings are named 'supper': #1 Supper on 2026-11-01"
+    ):
+        ledger.resolve_gathering("supper")
+    with pytest.raises(NotFoundError, match="no gathering named"):
+        ledger.resolve_gathering("Brunch")
+    with pytest.raises(NotFoundError, match="no gathering with id 99"):
+        ledger.resolve_gathering(99)
+    with pytest.raises(ValidationError, match="capacity must be at least 1"):
+        ledger.add_gathering("Tiny", on="2026-11-01", capacity=0)
+    with pytest.raises(ValidationError, match="needs a name"):
+        ledger.add_gathering("  ", on="2026-11-01")
+    with pytest.raises(ValidationError, match="RSVP status"):
+        ledger.rsvp(1, "Bo Chen", "maybe")
+    with pytest.raises(ValidationError, match="you host it"):
+        ledger.invite(1, ["me"])
+    with pytest.raises(NotFoundError):
+        ledger.invite(1, ["Nobody Here"])
+
+
+def test_capacity_is_respected(ledger: Ledger, guests: dict[str, int]) -> None:
+    g = ledger.add_gathering("Small", on="2026-11-01", capacity=1)
+    ledger.rsvp(g.id, "Bo Chen", "confirmed")
+    with pytest.raises(ValidationError, match="full"):
+        ledger.rsvp(g.id, "Cy Diaz", "confirmed")
