@@ -116,6 +116,28 @@ def build_graph(
     ``ties`` maps each contact to ``(strength, circle)`` as the strength engine
     scored them on ``today`` (the facade passes its scoreboard).
     """
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()  # a million new containers, none of them cyclic: no collections meanwhile
+    try:
+        return _build(
+            conn, ties=ties, today=today, params=params, max_group=max_group, progress=progress
+        )
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _build(
+    conn: Connection,
+    *,
+    ties: dict[int, tuple[float | None, int | None]],
+    today: dt.date,
+    params: StrengthParams,
+    max_group: int,
+    progress: Progress | None,
+) -> tuple[nx.Graph[Any], int, BuildReport]:
     import time
 
     from dunbar.strength.batch import DIRECTION_CODES, score_many
