@@ -414,12 +414,13 @@ def _prepare_rules(
     def listing(grp: list[int]) -> str:
         return ", ".join(str(people[s]) for s in grp)
 
-    together_set = {frozenset(p) for p in together}
+    together_given = {frozenset(p): p for p in together}
     for a, b in apart:
         if a in group_of and group_of.get(a) == group_of.get(b):
-            if frozenset((a, b)) in together_set:
+            if frozenset((a, b)) in together_given:
+                x, y = together_given[frozenset((a, b))]
                 conflicts.append(
-                    f"together({people[a]}, {people[b]}) and apart({people[a]}, {people[b]})"
+                    f"together({people[x]}, {people[y]}) and apart({people[a]}, {people[b]})"
                 )
             else:
                 conflicts.append(
@@ -435,7 +436,7 @@ def _prepare_rules(
         for r in range(rounds):
             where = {s: locks[s][r] for s in grp if s in locks and r in locks[s]}
             if len(set(where.values())) > 1:
-                items = sorted(where.items(), key=lambda x: (x[1], x[0]))
+                items = sorted(where.items())
                 s1 = items[0][0]
                 s2 = next(x for x, t in items if t != items[0][1])
                 conflicts.append(
