@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dunbar.errors import ValidationError
-from dunbar.gatherings.matching import MatchPlan, greedy_matching, match_slots
+from dunbar.gatherings.matching import MatchPlan, greedy_matching, match_slots, plan_bound
 
 # --- helpers -----------------------------------------------------------------------------
 
@@ -119,7 +119,7 @@ def test_odd_count_leaves_out_the_least_valuable() -> None:
 @pytest.mark.parametrize("seed", range(5))
 def test_odd_count_on_complete_graphs_is_best_perfect_matching_of_the_rest(seed: int) -> None:
     G = complete(7, seed)
-    plan = match_slots(G, 1, top_k=None)
+    plan = match_slots(G, 1, method="blossom", top_k=None)
     (out,) = plan.unmatched[0]
     best_without = {
         v: brute(G.subgraph(set(G) - {v}), maxcardinality=True)[1] for v in G
@@ -133,14 +133,16 @@ def test_maxcardinality_false_prefers_value_over_size() -> None:
     G = nx.path_graph(["a", "b", "c", "d"])
     for (u, v), w in zip(G.edges, (1, 10, 1), strict=True):
         G[u][v]["value"] = w
-    assert match_slots(G, 1, maxcardinality=False).slots == [[("b", "c")]]
-    assert match_slots(G, 1).slots == [[("a", "b"), ("c", "d")]]
+    for method in ("blossom", "lp"):
+        assert match_slots(G, 1, method=method, maxcardinality=False).slots == [[("b", "c")]]
+        assert match_slots(G, 1, method=method).slots == [[("a", "b"), ("c", "d")]]
 
 
 def test_availability_and_history() -> None:
     G = complete(6, 0)
     history = [(0, 1), (2, 3)]
     plan = match_slots(G, 3, availability={0: {1, 2}, 5: {0}}, history=history)
+    assert plan.method == "lp"
     assert_is_plan(G, plan)
     assert all(0 not in p for p in plan.slots[0])
     assert plan.absent == [[0], [5], [5]]
@@ -186,8 +188,8 @@ def test_baseline_is_the_greedy_plan() -> None:
 
 def test_sparsified_slots_are_flagged() -> None:
     G = complete(30, 5)
-    sparse = match_slots(G, 2, top_k=3)
-    exact = match_slots(G, 2, top_k=None)
+    sparse = match_slots(G, 2, method="blossom", top_k=3)
+    exact = match_slots(G, 2, method="blossom", top_k=None)
     assert sparse.exact == [False, False]
     assert exact.exact == [True, True]
     assert_is_plan(G, sparse)
@@ -211,7 +213,7 @@ def test_explain_names_the_slots() -> None:
 @settings(max_examples=150, deadline=None)
 @given(small_graphs(), st.booleans())
 def test_one_slot_is_optimal_against_brute_force(G: nx.Graph, card: bool) -> None:
-    plan = match_slots(G, 1, top_k=None, maxcardinality=card)
+    plan = match_slots(G, 1, method="blossom", top_k=None, maxcardinality=card)
     size, weight = brute(G, maxcardinality=card)
     assert plan.values[0] == weight
     if card:
@@ -223,8 +225,26 @@ def test_one_slot_is_optimal_against_brute_force(G: nx.Graph, card: bool) -> Non
 def test_one_slot_never_below_greedy(G: nx.Graph, k: int) -> None:
     # Any top_k: the greedy matching's edges are always in the solved graph.
     greedy = weight_of(G, greedy_matching(G))
-    assert match_slots(G, 1, top_k=k, maxcardinality=False).values[0] >= greedy
-    assert match_slots(G, 1, top_k=None, maxcardinality=False).values[0] >= greedy
+    for method in ("blossom", "lp"):
+        for top_k in (k, None):
+            plan = match_slots(G, 1, method=method, top_k=top_k, maxcardinality=False)
+            assert plan.values[0] >= greedy
+
+
+@settings(max_examples=150, deadline=None)
+@given(small_graphs(), st.booleans(), st.sampled_from([1, None]))
+def test_lp_slots_flagged_exact_are_optimal(G: nx.Graph, card: bool, k: int | None) -> None:
+    plan = match_slots(G, 1, method="lp", top_k=k, maxcardinality=card)
+    size, weight = brute(G, maxcardinality=card)
+    if card:
+        # as many meetings as blossom finds on the same (sparsified) graph, at least
+        assert len(plan.slots[0]) >= len(match_slots(G, 1, method="blossom", top_k=k).slots[0])
+    if plan.exact[0]:
+        assert plan.values[0] == pytest.approx(weight, abs=1e-6)
+        if card:
+            assert len(plan.slots[0]) == size
+    elif not card:  # (with card, fewer meetings may be worth more than the optimum's)
+        assert plan.values[0] <= weight + 1e-9
 
 
 @settings(max_examples=100, deadline=None)
@@ -242,7 +262,10 @@ def test_plans_are_valid(G: nx.Graph, slots: int, data: st.DataObject) -> None:
     pairs = list(itertools.combinations(nodes, 2))
     history = data.draw(st.lists(st.sampled_from(pairs), max_size=5) if pairs else st.just([]))
     top_k = data.draw(st.sampled_from([None, 1, 2]))
-    plan = match_slots(G, slots, availability=availability, history=history, top_k=top_k)
+    method = data.draw(st.sampled_from(["blossom", "lp", "greedy"]))
+    plan = match_slots(
+        G, slots, availability=availability, history=history, top_k=top_k, method=method
+    )
     assert_is_plan(G, plan)
     assert len(plan.slots) == slots
     banned = {frozenset(e) for e in history}
@@ -261,10 +284,11 @@ def test_plans_are_valid(G: nx.Graph, slots: int, data: st.DataObject) -> None:
 def test_complete_graphs_one_slot_at_least_greedy_with_maxcardinality(n: int, seed: int) -> None:
     G = complete(n, seed)
     greedy = weight_of(G, greedy_matching(G))
-    for k in (1, 3, None):
-        plan = match_slots(G, 1, top_k=k)
-        assert plan.values[0] >= greedy
-        assert len(plan.slots[0]) == n // 2
+    for method in ("blossom", "lp"):
+        for k in (1, 3, None):
+            plan = match_slots(G, 1, method=method, top_k=k)
+            assert plan.values[0] >= greedy
+            assert len(plan.slots[0]) == n // 2
 
 
 def test_same_seed_same_plan() -> None:
@@ -274,9 +298,66 @@ def test_same_seed_same_plan() -> None:
     b = match_slots(G, 3, seed=7)
     assert a.slots == b.slots
     assert a.total == 18
-    c = match_slots(complete(40, 9), 3, top_k=5, seed=1)
-    d = match_slots(complete(40, 9), 3, top_k=5, seed=1)
-    assert c == d
+    for method in ("blossom", "lp"):
+        c = match_slots(complete(40, 9), 3, method=method, top_k=5, seed=1)
+        d = match_slots(complete(40, 9), 3, method=method, top_k=5, seed=1)
+        assert c == d
+
+
+def test_lp_is_exact_on_most_small_complete_graphs() -> None:
+    # Measured: the LP optimum is integral on 37 of these 40 graphs; each of those
+    # slots must then be the brute-force optimum (largest, then heaviest).
+    flagged = 0
+    for seed in range(40):
+        G = complete(8, seed)
+        plan = match_slots(G, 1)
+        if plan.exact[0]:
+            flagged += 1
+            assert (len(plan.slots[0]), plan.values[0]) == brute(G, maxcardinality=True)
+    assert flagged >= 30
+
+
+# --- the upper bound --------------------------------------------------------------------
+
+
+@settings(max_examples=100, deadline=None)
+@given(small_graphs(), st.integers(min_value=1, max_value=3))
+def test_bound_is_above_every_plan(G: nx.Graph, slots: int) -> None:
+    bound = plan_bound(G, slots)
+    assert bound >= brute(G, maxcardinality=False)[1] - 1e-9  # one slot's optimum
+    assert bound >= match_slots(G, slots, top_k=None).total - 1e-9
+    assert bound >= match_slots(G, slots, method="greedy").total - 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=4), st.integers(min_value=1, max_value=4), st.data())
+def test_bound_is_exact_on_bipartite_graphs(a: int, b: int, data: st.DataObject) -> None:
+    # The bipartite matching polytope is integral (Egerváry 1931; König): LP = optimum.
+    G = nx.Graph()
+    G.add_nodes_from(range(a + b))
+    for u in range(a):
+        for v in range(a, a + b):
+            if data.draw(st.booleans()):
+                G.add_edge(u, v, value=data.draw(st.integers(min_value=0, max_value=20)))
+    assert plan_bound(G, 1) == pytest.approx(brute(G, maxcardinality=False)[1], abs=1e-7)
+
+
+def test_bound_with_enough_slots_takes_every_edge() -> None:
+    # K4: degree 3, so with 3 slots x_e = 1 on every edge is feasible: the sum of weights.
+    G = complete(4, 6)
+    total = sum(d["value"] for _, _, d in G.edges(data=True))
+    assert plan_bound(G, 3) == pytest.approx(total)
+    assert match_slots(G, 3, top_k=None).total == total  # K4 splits into 3 perfect matchings
+
+
+def test_bound_respects_availability_and_history() -> None:
+    G = nx.Graph()
+    G.add_weighted_edges_from([("a", "b", 5), ("b", "c", 4), ("c", "d", 3)], weight="value")
+    assert plan_bound(G, 1) == pytest.approx(8)  # a–b + c–d (a path is bipartite)
+    assert plan_bound(G, 1, availability={"a": set()}) == pytest.approx(4)
+    assert plan_bound(G, 1, history=[("a", "b")]) == pytest.approx(4)
+    with pytest.raises(ValidationError, match="slots must be"):
+        plan_bound(G, 0)
 
 
 # --- bad input ---------------------------------------------------------------------------
@@ -313,7 +394,7 @@ def test_self_loop_and_options() -> None:
     G.add_edge(2, 2, value=1)
     with pytest.raises(ValidationError, match="paired with themselves"):
         match_slots(G, 1)
-    with pytest.raises(ValidationError, match="method must be one of blossom, greedy"):
+    with pytest.raises(ValidationError, match="method must be one of blossom, lp, greedy"):
         match_slots(complete(4, 0), 1, method="hungarian")
     with pytest.raises(ValidationError, match="top_k must be"):
         match_slots(complete(4, 0), 1, top_k=0)

@@ -10,16 +10,19 @@ Model
     edge-colouring model; slot-by-slot matching is the practical norm
     (GATHERINGS.md §4), and it is what this module does.
 
-Each slot (``method="blossom"``)
-    A maximum-weight matching by Edmonds' blossom algorithm
-    (:func:`networkx.max_weight_matching`, after Galil 1986, O(n³)), with
-    ``maxcardinality=True`` by default: as many meetings as possible, then the
-    most value among those. With an odd number of available people on a
-    complete graph, the one left out is therefore **the least valuable to the
-    slot**: the person whose absence leaves the best perfect matching of the
-    others (ties broken by the node order).
+Each slot's objective
+    A maximum-weight matching, with ``maxcardinality=True`` by default: as many
+    meetings as possible, then the most value among those. With an odd number
+    of available people on a complete graph, the one left out is therefore
+    **the least valuable to the slot**: the person whose absence leaves the
+    best perfect matching of the others (ties broken by the node order). This
+    holds exactly for the slots flagged ``exact`` (and ``method="blossom",
+    top_k=None`` solves every slot exactly); other slots come close.
 
-Sparsification (``top_k``)
+``method="blossom"``: Edmonds' blossom algorithm
+    :func:`networkx.max_weight_matching` (after Galil 1986, O(n³)); exact.
+
+Sparsification (``top_k``, for blossom)
     NetworkX's blossom is pure Python: on a complete graph of 300 people one slot
     takes 1.5–9 s on our 2-core machine (GATHERINGS.md §4 [M]; 9.2 s measured on
     2026-12-02 under load), too slow for 6 slots in 10 s. With ``top_k = k``, a
@@ -31,6 +34,31 @@ Sparsification (``top_k``)
     exact in general**: ``MatchPlan.exact`` says, per slot, whether no edge was
     dropped (then the slot is exact); benchmarks/RESULTS.md reports the measured
     loss against the exact matching on the full graph. ``top_k=None`` is exact.
+
+Distance to optimum (:func:`plan_bound`)
+    Any plan of ``slots`` slots without repeats is a set of distinct edges in
+    which each person has at most ``b_v`` (the slots they attend) meetings: a
+    simple b-matching. The LP relaxation ``max Σ w_e x_e`` subject to
+    ``Σ_{e ∋ v} x_e ≤ b_v`` and ``0 ≤ x_e ≤ 1`` (solved by HiGHS through
+    :func:`scipy.optimize.linprog`) is therefore an upper bound on the total of
+    *every* plan, including the unknown optimum across slots; ``total / bound``
+    is a certified lower bound on the plan's share of the optimum. With
+    ``slots=1`` it is the fractional matching bound of one slot.
+
+``method="lp"`` (the default)
+    The fractional matching LP of the slot (``max Σ w_e x_e``, ``Σ_{e ∋ v} x_e ≤ 1``,
+    ``0 ≤ x ≤ 1``; HiGHS through :func:`scipy.optimize.linprog`, well under a
+    second for 500 people on a complete graph). Its optimum is half-integral
+    (Balinski 1965): the edges at 1 are kept, and the people left (on the odd
+    cycles at ½, or unmatched) are matched among themselves by blossom (with
+    ``top_k``). With ``maxcardinality``, a result that leaves two or more
+    people out who still have someone to meet is replaced by blossom's (the LP
+    maximises value, not the number of meetings). When the LP optimum is
+    integral that matching is optimal (and, under ``maxcardinality``, the check
+    above makes it a largest one), and the slot is flagged exact; otherwise
+    the slot is within ``LP − value`` of its optimum.
+    The greedy matching replaces it if greedy is better (never seen, but then
+    a slot is never below greedy).
 
 ``method="greedy"``
     The baseline: edges by decreasing weight, each taken when both people are
@@ -75,13 +103,14 @@ import networkx as nx
 
 from dunbar.errors import ValidationError
 
-__all__ = ["MatchPlan", "Progress", "greedy_matching", "match_slots"]
+__all__ = ["MatchPlan", "Progress", "greedy_matching", "match_slots", "plan_bound"]
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: slots matched so far, of ``total``."""
 
 DEFAULT_TOP_K = 20
-METHODS = ("blossom", "greedy")
+METHODS = ("blossom", "lp", "greedy")
+INTEGRAL = 1e-6
 
 Pair = tuple[Hashable, Hashable]
 
@@ -236,6 +265,8 @@ def _slot(
     greedy = _greedy([(-x, i, j, people[i], people[j]) for (i, j), x in edges.items()])
     if method == "greedy":
         return greedy, False
+    if method == "lp":
+        return _lp_slot(people, edges, greedy, adj, top_k=top_k, maxcardinality=maxcardinality)
     degree = max((sum(1 for v in adj[u] if v in here) for u in people), default=0)
     if top_k is None or degree <= top_k:
         return _blossom(people, ((i, j, x) for (i, j), x in edges.items()), maxcardinality), True
@@ -267,6 +298,65 @@ def _slot(
     return matched, False
 
 
+def _lp_slot(
+    people: list[Hashable],
+    edges: dict[tuple[int, int], float],
+    greedy: list[Pair],
+    adj: dict[Hashable, dict[Hashable, float]],
+    *,
+    top_k: int | None,
+    maxcardinality: bool,
+) -> tuple[list[Pair], bool]:
+    """The fractional matching LP, its whole edges kept, the rest matched by blossom."""
+    import numpy as np
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_array
+
+    local = {p: i for i, p in enumerate(people)}
+    keys = [e for e, x in edges.items() if x > 0]
+    matched: list[Pair] = []
+    integral = True
+    if keys:
+        m = len(keys)
+        ij = np.array(keys, dtype=np.int64)
+        a_ub = csr_array(
+            (np.ones(2 * m), (ij.T.reshape(-1), np.concatenate([np.arange(m), np.arange(m)]))),
+            shape=(len(people), m),
+        )
+        cost = -np.array([edges[e] for e in keys])
+        result = linprog(cost, A_ub=a_ub, b_ub=np.ones(len(people)), bounds=(0, 1), method="highs")
+        if result.status != 0:  # pragma: no cover - always feasible (x = 0) and bounded
+            raise ValidationError(f"the matching LP failed: {result.message}")
+        x = result.x
+        integral = bool(np.all((x < INTEGRAL) | (x > 1 - INTEGRAL)))
+        matched = [(people[keys[e][0]], people[keys[e][1]]) for e in np.flatnonzero(x > 0.5)]
+    taken = {p for e in matched for p in e}
+    rest = [p for p in people if p not in taken]
+    if len(rest) > 1:
+        more, _ = _slot(rest, adj, method="blossom", top_k=top_k, maxcardinality=maxcardinality)
+        matched += more
+    coverable = sum(1 for p in people if any(v in local for v in adj[p]))
+    if maxcardinality and 2 * len(matched) < coverable - 1:
+        # Two or more people who have someone to meet sit out: the LP may have traded
+        # meetings for value (a path a–b 1, b–c 10, c–d 1). Blossom forces the count.
+        return _slot(people, adj, method="blossom", top_k=top_k, maxcardinality=True)
+    exact = integral
+
+
+    def key(pairs: list[Pair]) -> tuple[int, float]:
+        value = math.fsum(edges[_local_edge(local, u, v)] for u, v in pairs)
+        return (len(pairs) if maxcardinality else 0, value)
+
+    if key(greedy) > key(matched):
+        return greedy, False
+    return matched, exact
+
+
+def _local_edge(local: Mapping[Hashable, int], u: Hashable, v: Hashable) -> tuple[int, int]:
+    i, j = local[u], local[v]
+    return (i, j) if i < j else (j, i)
+
+
 # --- all slots ---------------------------------------------------------------------------
 
 
@@ -277,7 +367,7 @@ def match_slots(
     weight: str | None = "value",
     availability: Mapping[Hashable, Collection[int]] | None = None,
     history: Iterable[tuple[Hashable, Hashable]] | None = None,
-    method: str = "blossom",
+    method: str = "lp",
     top_k: int | None = DEFAULT_TOP_K,
     maxcardinality: bool = True,
     baseline: bool = False,
@@ -290,7 +380,10 @@ def match_slots(
     must be finite and ≥ 0. ``availability`` maps a person to the slot indices
     (0-based) they can attend; ``history`` lists pairs who met before and must
     not be paired again (pairs naming people outside ``G`` are ignored).
-    ``top_k`` sparsifies large slots (None: exact, on every remaining edge).
+    ``method`` is ``"lp"`` (default: the LP with a blossom repair, fast and
+    near-optimal), ``"blossom"`` (with ``top_k=None``: exact, but about 10 s
+    per slot at 300 people on a complete graph) or ``"greedy"``. ``top_k``
+    sparsifies blossom's graphs (None: every remaining edge).
     ``baseline=True`` also plans the greedy way and reports its total.
     ``progress(done, slots)`` is called after each slot.
 
@@ -358,3 +451,53 @@ def match_slots(
             baseline=base.total,
         )
     return result
+
+
+def plan_bound(
+    G: Any,
+    slots: int,
+    *,
+    weight: str | None = "value",
+    availability: Mapping[Hashable, Collection[int]] | None = None,
+    history: Iterable[tuple[Hashable, Hashable]] | None = None,
+) -> float:
+    """An upper bound on the total value of any ``slots``-slot plan (the b-matching LP).
+
+    Same inputs and checks as :func:`match_slots`. Zero-weight edges and pairs
+    in ``history`` are left out (they add nothing or are not allowed).
+
+    >>> import networkx as nx
+    >>> G = nx.Graph()
+    >>> G.add_weighted_edges_from([("a", "b", 1), ("b", "c", 1), ("a", "c", 1)], weight="value")
+    >>> plan_bound(G, 1)  # a triangle: x = 1/2 on each edge; a real slot holds 1
+    1.5
+    """
+    import numpy as np
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_array
+
+    if isinstance(slots, bool) or not isinstance(slots, int) or slots < 1:
+        raise ValidationError(f"slots must be a whole number ≥ 1, not {slots!r}", field="slots")
+    weights = _weights(G, weight)
+    when = _availability(G, slots, availability)
+    pos = {n: i for i, n in enumerate(G)}
+    met = {frozenset((u, v)) for u, v in (history or ()) if u in pos and v in pos and u != v}
+    capacity = np.array([len(when[n]) if n in when else slots for n in G], dtype=float)
+    edges = [
+        (pos[u], pos[v], x)
+        for e, x in weights.items()
+        if x > 0 and e not in met
+        for u, v in [tuple(e)]
+        if capacity[pos[u]] > 0 and capacity[pos[v]] > 0
+    ]
+    if not edges:
+        return 0.0
+    m = len(edges)
+    rows = np.array([i for i, _, _ in edges] + [j for _, j, _ in edges])
+    cols = np.concatenate([np.arange(m), np.arange(m)])
+    a_ub = csr_array((np.ones(2 * m), (rows, cols)), shape=(len(pos), m))
+    cost = -np.array([x for _, _, x in edges])
+    result = linprog(cost, A_ub=a_ub, b_ub=capacity, bounds=(0, 1), method="highs")
+    if result.status != 0:  # pragma: no cover - the LP is always feasible (x = 0)
+        raise ValidationError(f"the matching bound could not be computed: {result.message}")
+    return float(-result.fun)
