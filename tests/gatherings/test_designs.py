@@ -107,3 +107,14 @@ def test_is_zero_repeat_catches_a_repeat_and_a_missing_person() -> None:
     assert not is_zero_repeat([[[0, 1], [2, 3]], [[0, 1], [2, 3]]])
     assert not is_zero_repeat([[[0, 1], [2, 3]], [[0, 2], [1, 1]]])
     assert not is_zero_repeat([[[0, 1], [2, 3]], [[0, 2], [1, 4]]])
+
+
+@pytest.mark.parametrize("name", ["designs", "bounds", "seating"])
+def test_docstring_examples(name: str) -> None:
+    import doctest
+    import importlib
+
+    module = importlib.import_module(f"dunbar.gatherings.{name}")
+    result = doctest.testmod(module)
+    assert result.attempted >= 2
+    assert result.failed == 0

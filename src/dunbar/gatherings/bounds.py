@@ -23,7 +23,11 @@ Notation: ``n`` people, ``W`` rounds, round tables of capacities ``c_1 … c_g``
 
    The LP optimum, rounded up, bounds the repeats. It is computed only when every
    seat is filled (the table sizes are then known); otherwise it is ``None``.
-   15 people at 3 tables of 5: ``o = 6``; 2 rounds give 6, 4 rounds 18.
+   15 people at 3 tables of 5: ``o = 6``; 2 rounds give 6, 4 rounds 18. The same
+   LP with the objective ``Σ v(m) x_m`` (``v(m) = α·[m ≥ 1] − γ·max(0, m − 1)²``,
+   no weights or history) bounds the unweighted objective: for that club over 4
+   rounds every mix of doubles, triples and quadruples gives at most 48 (with
+   α = γ = 1), so a plan of 48 is optimal though it has 33 repeats.
 4. **Star** (§5.4): the weighted part ``Σ w_ij · min(m_ij, t_ij)`` is at most
    ``½ Σ_i`` (the ``W·(c_max − 1)`` largest values of the multiset in which each
    ``w_ij`` appears ``min(t_ij, W)`` times).
@@ -49,6 +53,7 @@ from collections.abc import Hashable, Mapping, Sequence
 __all__ = [
     "max_pairs_bound",
     "min_overlap",
+    "objective_bound",
     "occupancy",
     "star_bound",
     "week_pair_bound",
@@ -152,6 +157,31 @@ def week_pair_bound(n: int, capacities: Sequence[int], rounds: int) -> int | Non
     if not result.success:  # pragma: no cover - the LP is always feasible for real tables
         return max_pairs_bound(n, capacities, rounds)
     return max(math.ceil(float(result.fun) - 1e-7), max_pairs_bound(n, capacities, rounds))
+
+
+def objective_bound(
+    n: int, capacities: Sequence[int], rounds: int, new: float, over: float
+) -> float | None:
+    """Most ``α·new_pairs − γ·Σ max(0, m − 1)²`` can be (§5.3 LP); ``None`` if seats stay empty."""
+    if sum(capacities) != n:
+        return None
+    import numpy as np
+    from scipy.optimize import linprog
+
+    per_round = sum(_c2(c) for c in capacities)
+    shared = _c2(rounds) * min_overlap(capacities, capacities) if rounds >= 2 else 0
+    ms = np.arange(rounds + 1)
+    value = np.array(
+        [(new if m >= 1 else 0.0) - over * max(0, m - 1) ** 2 for m in range(rounds + 1)]
+    )
+    a_eq = np.vstack([np.ones(rounds + 1), ms.astype(float)])
+    b_eq = np.array([_c2(n), rounds * per_round], dtype=float)
+    a_ub = -np.array([[_c2(int(m)) for m in ms]], dtype=float)
+    b_ub = np.array([-shared], dtype=float)
+    result = linprog(-value, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None))
+    if not result.success:  # pragma: no cover
+        return None
+    return float(-result.fun)
 
 
 def star_bound(

@@ -47,7 +47,10 @@ Every plan carries the §5 bounds (:mod:`dunbar.gatherings.bounds`): the repeats
 no plan can avoid (max-pairs and week-pair bounds; ``best`` is the larger) and
 the star bound on the promising part. ``quality`` is ``"optimal"`` when the plan's
 repeats beyond their targets equal the best bound (less the repeats promising
-pairs may take), else ``"within N repeats of the best possible"``.
+pairs may take), else ``"within N repeats of the best possible"``, prefixed by
+``"optimal for the objective (repeats spread fairly); "`` when the squared penalty
+makes a plan with more, but fairer, repeats provably best (the objective LP bound
+of :func:`~dunbar.gatherings.bounds.objective_bound`).
 
 Tables are indexed from 0 in the API and numbered from 1 in messages and in
 :meth:`SeatingPlan.why`.
@@ -68,6 +71,7 @@ import numpy as np
 from dunbar.errors import InfeasibleRulesError, ValidationError
 from dunbar.gatherings.bounds import (
     max_pairs_bound,
+    objective_bound,
     star_bound,
     week_pair_bound,
     weeks_bound,
@@ -153,7 +157,9 @@ class SeatingBounds:
     ``max_pairs`` and ``week_pair`` are the repeats no plan can avoid (``week_pair``
     is ``None`` when some seats stay empty), ``best`` the larger; ``weeks`` the most
     rounds a zero-repeat plan can have (uniform tables only); ``star`` an upper
-    bound on the promising part (``None`` without weights).
+    bound on the promising part (``None`` without weights); ``objective`` an upper
+    bound on the total of an instance without weights, history or attributes
+    (the week-pair LP; ``None`` when some seats stay empty).
     """
 
     max_pairs: int
@@ -161,6 +167,7 @@ class SeatingBounds:
     best: int
     weeks: int | None
     star: float | None
+    objective: float | None = None
 
     def explain(self) -> list[str]:
         out = [f"at least {self.max_pairs} repeats by counting pairs"]
@@ -170,6 +177,8 @@ class SeatingBounds:
             out.append(f"at most {self.weeks} rounds without any repeat")
         if self.star is not None:
             out.append(f"promising value at most {self.star:.2f} (star bound)")
+        if self.objective is not None:
+            out.append(f"objective at most {self.objective:.2f} without weights (week-pair LP)")
         return out
 
 
@@ -522,7 +531,7 @@ def plan_seating(
 
     >>> plan = plan_seating(range(16), [4, 4, 4, 4], 5, seed=1)
     >>> plan.quality, plan.repeats, plan.method
-    ('optimal', 0, 'construction TD(4, 4)')
+    ('optimal', 0, 'construction AG(2, 4)')
     """
     started = time.perf_counter()
     people = list(people)
@@ -601,7 +610,7 @@ def plan_seating(
         _RULE,
     )
 
-    bounds = _bounds(people, caps, rounds, kept_w, target_repeats)
+    bounds = _bounds(people, caps, rounds, kept_w, target_repeats, ow)
     uniform = len(set(caps)) == 1 and seats == n
     plain = not kept_w and not kept_h and not kept_attr and rules is None
     design = construct(g, caps[0], rounds) if uniform and use_designs else None
@@ -622,10 +631,7 @@ def plan_seating(
                 got = construct(g, caps[0], min(weeks, rounds))
                 start_rounds = got or []
         tables_arr, movable = _greedy(f, caps, rounds, prepared, start_rounds, pyrng)
-        goal = None
-        if plain and seats == n:
-            per_round = sum(c * (c - 1) // 2 for c in caps)
-            goal = ow.new_pair * (rounds * per_round - bounds.best) - ow.over_target * bounds.best
+        goal = bounds.objective if plain else None
         result = tabu_search(
             f,
             tables_arr,
@@ -665,6 +671,8 @@ def plan_seating(
     allowance = int(np.minimum(tt - 1, rounds - 1)[mm >= 0].sum()) if kept_w else 0
     gap = max(0, over - max(0, bounds.best - allowance))
     quality = "optimal" if gap == 0 else f"within {gap} repeats of the best possible"
+    if gap and bounds.objective is not None and plain and parts.total >= bounds.objective - 1e-6:
+        quality = f"optimal for the objective (repeats spread fairly); {quality}"
     return SeatingPlan(
         rounds=plan_rounds,
         objective=parts,
@@ -741,6 +749,7 @@ def _bounds(
     rounds: int,
     weights: Mapping[tuple[Person, Person], float],
     target_repeats: int,
+    ow: ObjectiveWeights,
 ) -> SeatingBounds:
     n = len(people)
     mp = max_pairs_bound(n, caps, rounds)
@@ -749,7 +758,8 @@ def _bounds(
     star = None
     if weights:
         star = star_bound(people, caps, rounds, weights, default_target=target_repeats)
-    return SeatingBounds(mp, wp, max(mp, wp or 0), weeks, star)
+    objective = objective_bound(n, caps, rounds, ow.new_pair, ow.over_target)
+    return SeatingBounds(mp, wp, max(mp, wp or 0), weeks, star, objective)
 
 
 def _greedy(
