@@ -87,7 +87,14 @@ def test_max_recipients_is_configurable(mine: Ledger) -> None:
     assert report.encounters_added == 3
     assert "All hands on Friday [bulk: 12 recipients]" in titles(mine, "The Boss")
     again = one(mine, "many_recipients.mbox", max_recipients=5)
-    assert again.encounters_existing == 2  # the two already stored under their Message-IDs
+    # Under the lower limit "Team of ten" is bulk: the same encounter (its Message-ID)
+    # is read differently, so it is updated; "All hands" reads the same; the message I
+    # sent to 11 is now left out (its encounter stays).
+    counts = (again.encounters_added, again.encounters_existing, again.encounters_updated)
+    assert counts == (0, 1, 1)
+    # Its 10 people besides me are The Boss and 9 recipients: 9 > 5, the sender only.
+    boss = mine.profile("The Boss").encounters
+    assert ("Team of ten [bulk: 9 recipients]", 1) in [(e.title, len(e.participants)) for e in boss]
 
 
 def test_cc_lists_are_email_cc_evidence_counted_once_per_message(mine: Ledger) -> None:

@@ -96,16 +96,22 @@ def test_dry_run_writes_nothing(mine: Ledger) -> None:
 
 def test_an_updated_export_does_not_double_an_event(mine: Ledger, tmp_path: Path) -> None:
     """The first export has SEQUENCE 1 (09:00); the next, SEQUENCE 2 (moved to 15:00).
-    Same UID, same ``source_ref``: the encounter the ledger has is kept, not doubled."""
+    Same UID, same ``source_ref``: the encounter the ledger has is updated, not doubled
+    (more in test_import_updates.py)."""
     full = (EDGE / "sequence_update.ics").read_text(encoding="utf-8")
     _, second = full.split("BEGIN:VEVENT")[1:]  # keep only the older version
     older = tmp_path / "older.ics"
     older.write_text("BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT" + second, encoding="utf-8")
     assert mine.import_files([older]).files[0].encounters_added == 1
+    (first,) = mine.profile("ana@example.org").encounters
     report = mine.import_files([EDGE / "sequence_update.ics"]).files[0]
-    assert (report.encounters_added, report.encounters_existing) == (0, 1)
+    counts = (report.encounters_added, report.encounters_existing, report.encounters_updated)
+    assert counts == (0, 0, 1)
     (meeting,) = mine.profile("ana@example.org").encounters
-    assert meeting.title == "Strategy"  # the first import of the ref is kept (documented)
+    assert meeting.id == first.id
+    # SEQUENCE 2 of the fixture: SUMMARY and DTSTART 15:00Z.
+    assert meeting.title == "Strategy (moved to the afternoon)"
+    assert meeting.when == dt.datetime(2026, 10, 20, 15, 0, tzinfo=dt.UTC)
 
 
 def test_me_is_recognised_by_my_address_and_never_becomes_a_contact(ledger: Ledger) -> None:

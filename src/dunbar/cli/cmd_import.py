@@ -187,8 +187,10 @@ def _show(report: ImportReport) -> None:
         )
         if f.skipped:
             line += f", {f.skipped} skipped"
-        if f.encounters_added or f.encounters_existing:
+        if f.encounters_added or f.encounters_existing or f.encounters_updated:
             line += f"; encounters: {f.encounters_added} new, {f.encounters_existing} known"
+            if f.encounters_updated:
+                line += f", {f.encounters_updated} updated"
         if f.acquaintances:
             line += f"; {f.acquaintances} who-knows-whom ties"
         out.print(line, markup=False)
@@ -196,6 +198,9 @@ def _show(report: ImportReport) -> None:
             left = ", ".join(f"{n} {why}" for why, n in sorted(f.filtered.items()))
             out.print(f"  left out: {left}", markup=False)
         if report.dry_run:
+            if f.encounters_updated:
+                n = f.encounters_updated
+                out.print(f"  would update {n} encounter{'s' if n != 1 else ''}", markup=False)
             for change in f.changes[:SHOWN]:
                 who = _who(change.person_id, change.name)
                 out.print(f"  would {change.kind} {who} ({change.where})", markup=False)

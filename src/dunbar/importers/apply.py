@@ -4,6 +4,13 @@ People first (pending ids become real ones), then their provenance, then the
 encounters and who-knows-whom ties that name them. The caller commits the batch
 as one transaction: a crash leaves every batch either wholly written or not at
 all, and a re-run skips what was written (provenance and ``source_ref``).
+
+An encounter already stored under its ``source_ref`` is compared by digest
+(:meth:`~dunbar.importers.records.EncounterRecord.digest`, kept in
+``encounters.source_digest``): the same digest is left alone, a different one
+updates the stored encounter in this same transaction (time, minutes, channel,
+initiative, title and participants; :func:`dunbar.store.encounters.bulk_write`),
+and one stored before the digest existed only gets its digest.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from dunbar.store.tables import (
 )
 from dunbar.store.types import sqlite_datetime_text
 
-__all__ = ["Applied", "apply_batch", "existing_refs"]
+__all__ = ["Applied", "apply_batch", "existing_refs", "stored_digests"]
 
 SCALARS = ("given_name", "family_name", "title", "location", "birthday", "first_known", "how_met")
 
@@ -45,6 +52,7 @@ class Applied:
     encounters_added: int
     encounters_existing: int
     acquaintances: int
+    encounters_updated: int = 0
 
 
 def _first(records: list[PersonRecord], attr: str) -> Any:
@@ -261,12 +269,14 @@ def apply_batch(conn: Connection, batch: Batch, *, source: str, now: dt.datetime
             title=enc.title,
             source=source,
             source_ref=enc.source_ref,
+            source_digest=enc.digest(),
         )
         for enc, ids in batch.encounters
     ]
-    added = existing = 0
+    added = existing = updated = 0
     if items:
-        added, existing = enc_store.bulk_insert(conn, items, now=now)
+        done = enc_store.bulk_write(conn, items, now=now)
+        added, existing, updated = done.inserted, done.unchanged + done.digested, done.updated
     by_evidence: dict[Evidence, list[prov_store.TieEvidence]] = {}
     for tie, a, b in batch.acquaintances:  # each kind of evidence is a tie of its own
         by_evidence.setdefault(tie.evidence, []).append(
@@ -276,19 +286,22 @@ def apply_batch(conn: Connection, batch: Batch, *, source: str, now: dt.datetime
         prov_store.raise_acquaintances(conn, found, evidence=evidence)
         for evidence, found in by_evidence.items()
     )
-    return Applied(created, added, existing, ties)
+    return Applied(created, added, existing, ties, updated)
+
+
+def stored_digests(conn: Connection, source: str, refs: list[str]) -> dict[str, str | None]:
+    """The stored encounters among these ``source_ref``s, with their digest (``None``
+    for one imported before digests were kept): what a dry run compares against."""
+    found: dict[str, str | None] = {}
+    for start in range(0, len(refs), 500):
+        chunk = refs[start : start + 500]
+        query = select(encounters.c.source_ref, encounters.c.source_digest).where(
+            encounters.c.source == source, encounters.c.source_ref.in_(chunk)
+        )
+        found.update((ref, digest) for ref, digest in conn.execute(query))
+    return found
 
 
 def existing_refs(conn: Connection, source: str, refs: list[str]) -> set[str]:
-    """Which of these encounter ``source_ref``s are already stored (for a dry run)."""
-    found: set[str] = set()
-    for start in range(0, len(refs), 500):
-        chunk = refs[start : start + 500]
-        found.update(
-            conn.execute(
-                select(encounters.c.source_ref).where(
-                    encounters.c.source == source, encounters.c.source_ref.in_(chunk)
-                )
-            ).scalars()
-        )
-    return found
+    """Which of these encounter ``source_ref``s are already stored."""
+    return set(stored_digests(conn, source, refs))

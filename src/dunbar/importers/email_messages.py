@@ -33,7 +33,9 @@ acquaintance record per pair, counting the messages (by Message-ID, once each)
 they shared, with the first and last date. Bulk messages give none.
 
 **Identity**: ``source_ref`` is the Message-ID (the same message in two files
-is one encounter); without one, a hash of From, To, Cc, Date and Subject.
+is one encounter, the first one read wins); without one, a hash of From, To, Cc,
+Date and Subject. A later import that reads the message differently (another
+subject, or recipients now known to be me) updates its encounter.
 People are mentioned by email address (``email:ADDRESS``), named by the display
 name, else by the address's local part (``jeff.dasovich`` -> Jeff Dasovich).
 """

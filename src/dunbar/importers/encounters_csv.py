@@ -10,7 +10,10 @@ column names a person by email, phone, profile URL or name (``me`` may be one
 of them and is left out: I am part of every encounter). ``channel`` and
 ``initiative`` take the names ``dunbar log`` takes. ``id``, when present, makes
 the row's identity; otherwise the row's content does, so a re-import is
-idempotent either way.
+idempotent either way. What an edited row does: with an ``id``, any change
+updates its encounter; without one, the identity is the time, the people and
+the channel, so new minutes, initiative or title update the encounter and a new
+time, person or channel make another one (the old one stays).
 
 **Contact logs** (SocioPatterns ``t i j`` and ``t i j Ci Cj``: sensors report
 every 20 seconds which pairs are face to face). Records of a pair at most

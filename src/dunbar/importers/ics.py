@@ -26,9 +26,11 @@ occurrence of a series: ``ics:UID@RECURRENCE-ID``, the occurrence's original
 start), and its provenance is the event's line and UID. Importing the same
 calendar again, or an export that overlaps it, adds nothing twice. Of several
 copies of one event in a file, the highest SEQUENCE (then the latest DTSTAMP)
-wins. An event already in the ledger is not changed by a later version of it
-(the ledger keeps the first import of each ``source_ref``): past meetings rarely
-change, and a moved occurrence keeps its RECURRENCE-ID, so it is never doubled.
+wins. An event already in the ledger that a later export changed (moved, a
+new DTEND or SUMMARY, an attendee added, removed or declined) updates the same
+encounter in place (its digest differs: :meth:`~.records.EncounterRecord.digest`,
+:mod:`.apply`); a moved occurrence keeps its RECURRENCE-ID, so it is never
+doubled.
 """
 
 from __future__ import annotations

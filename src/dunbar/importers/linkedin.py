@@ -15,6 +15,10 @@ I took the initiative if I sent it. Who "I" am: the 2018 ``Direction`` column
 says; otherwise the sender whose name is the ledger's "me", or else the person
 who takes part in most messages of the file (the export's owner is in all of
 them). Message content is never stored; the subject becomes the title.
+
+A message's ``source_ref`` hashes its conversation, date, sender and recipients:
+in a later export an edited subject or direction updates its encounter, and a
+different date or recipient list is another message (a new encounter).
 """
 
 from __future__ import annotations

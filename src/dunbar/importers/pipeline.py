@@ -24,8 +24,13 @@ Each stage is a named step with one job (the beets importer's shape):
     (:mod:`.apply`). A crash loses at most the open batch; a re-run recognises
     what was written and finishes the job without duplicates.
 
+An encounter is known by its ``source_ref``: one already stored is left alone
+if the file says the same about it, and updated if the file changed (its
+digest differs; :mod:`.apply`). Within one import (all its files), the first
+record of a ``source_ref`` wins, and later ones count as known.
+
 ``dry_run`` runs every stage but ``apply`` and reports what would be created,
-updated, merged, proposed and rejected. Nothing is written.
+updated, merged, proposed and rejected, encounters included. Nothing is written.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from dunbar.importers import worker
-from dunbar.importers.apply import apply_batch, existing_refs
+from dunbar.importers.apply import apply_batch, stored_digests
 from dunbar.importers.formats import FORMATS, SNIFF_BYTES, Folder, Format, ParseOptions, detect
 from dunbar.importers.matching import Proposal
 from dunbar.importers.normalise import normalise_encounter, normalise_person
@@ -105,6 +110,10 @@ class FileReport:
     """Records left out on purpose (mailing-list mail, say): how many, by reason."""
     encounters_added: int = 0
     encounters_existing: int = 0
+    """Encounters already stored that the file says the same about (or repeats)."""
+    encounters_updated: int = 0
+    """Encounters already stored that the file now says something else about:
+    updated in place (same id)."""
     acquaintances: int = 0
     proposed: list[Proposal] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
@@ -162,6 +171,8 @@ class ImportSession:
         self.start = start
         self.batch_size = batch_size
         self.progress = progress
+        self._seen_refs: set[tuple[str, str]] = set()
+        """The encounter refs this run has planned so far, by source (every file)."""
 
     # --- read -------------------------------------------------------------------------
 
@@ -248,6 +259,7 @@ class ImportSession:
             index, me_id=me_id, decider=self.decider, known=self._known, dismissed=dismissed
         )
         report = ImportReport(self.dry_run, skipped=skipped)
+        self._seen_refs.clear()
         for path, fmt in chosen:
             report.files.append(self._one(path, fmt, planner))
         return report
@@ -276,7 +288,7 @@ class ImportSession:
         source: SourceStream | Folder
         source = Folder(path) if fmt.read_folder is not None else open_source(path)
         pending = 0
-        seen_refs: set[str] = set()
+        seen_refs = self._seen_refs
         repeats: dict[str, int] = {}
         items: Iterator[tuple[Parsed | Prepared, int | None]]
         if isinstance(source, Folder):
@@ -373,20 +385,33 @@ class ImportSession:
             planner.person(source, clean)
 
     def _flush(
-        self, planner: Planner, source: str, report: FileReport, seen_refs: set[str]
+        self, planner: Planner, source: str, report: FileReport, seen_refs: set[tuple[str, str]]
     ) -> None:
         batch = planner.take()
         self._count(batch, report, planner)
+        # The first record of a ref in this run is the one written; a later one (in
+        # another batch or file) would otherwise update it back and forth on every run.
+        first: list[tuple[EncounterRecord, list[int]]] = []
+        for enc, ids in batch.encounters:
+            key = (source, enc.source_ref)
+            if key in seen_refs:
+                report.encounters_existing += 1
+            else:
+                seen_refs.add(key)
+                first.append((enc, ids))
+        batch.encounters = first
         if self.dry_run:
-            refs = [r.source_ref for r, _ in batch.encounters]
+            refs = [r.source_ref for r, _ in first]
             with self.store.read() as conn:
-                stored = existing_refs(conn, source, refs)
-            for ref in refs:
-                if ref in stored or ref in seen_refs:
+                stored = stored_digests(conn, source, refs)
+            for enc, _ in first:
+                ref = enc.source_ref
+                if ref not in stored:
+                    report.encounters_added += 1
+                elif stored[ref] is None or stored[ref] == enc.digest():
                     report.encounters_existing += 1
                 else:
-                    report.encounters_added += 1
-                    seen_refs.add(ref)
+                    report.encounters_updated += 1
             report.acquaintances += len(batch.acquaintances)
             report.proposed.extend(batch.proposals)
             return
@@ -405,6 +430,7 @@ class ImportSession:
                     known[record.origin.ref] = (real_id, entry[1])
         report.encounters_added += applied.encounters_added
         report.encounters_existing += applied.encounters_existing
+        report.encounters_updated += applied.encounters_updated
         report.acquaintances += applied.acquaintances
 
         def real(pid: int) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 
 from dunbar.errors import FormatError
 from dunbar.model import Channel, Evidence, Initiative
+from dunbar.normalise import name_key
 
 __all__ = [
     "AcquaintanceRecord",
@@ -101,6 +102,30 @@ class EncounterRecord:
     minutes: int | None = None
     title: str | None = None
     source_ref: str = ""
+
+    def digest(self) -> str:
+        """A fingerprint of what the file says about this encounter: 40 hex digits.
+
+        The SHA-1 of the time in UTC, the minutes, channel, initiative and title,
+        and the sorted identity keys of the people (each record's ``origin.ref``,
+        ``email:ana@example.org`` say, as the importer resolved them; the name key
+        for one without). The ledger's ids are not in it, so the digest depends on
+        the file alone, not on whom its people were matched to. Take it after the
+        record is normalised (the title is cleaned there). An import stores it
+        with the encounter; a re-import of the same ``source_ref`` with another
+        digest updates the encounter (:mod:`dunbar.importers.apply`).
+        """
+        who = sorted({p.origin.ref or "name:" + name_key(p.name) for p in self.people})
+        content = [
+            self.when.astimezone(dt.UTC).isoformat(),
+            self.minutes,
+            self.channel.value,
+            self.initiative.value,
+            self.title,
+            who,
+        ]
+        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 @dataclass

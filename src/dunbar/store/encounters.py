@@ -1,4 +1,10 @@
-"""Encounters: one at a time, and the bulk path for imports and benchmarks."""
+"""Encounters: one at a time, and the bulk path for imports and benchmarks.
+
+An imported encounter is known by its ``(source, source_ref)``. The bulk path
+skips one already stored (:func:`bulk_insert`), or, for an import
+(:func:`bulk_write`), compares the file's digest of it (``source_digest``,
+migration 0009) and updates the stored encounter when the file changed.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +16,19 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
 from dunbar.errors import ValidationError
 from dunbar.model import Channel, Encounter, Initiative
-from dunbar.store.stale import forget_tallies
+from dunbar.store.stale import chunks, forget_tallies
 from dunbar.store.tables import check_lengths, encounter_participants, encounters, tie_tallies
 from dunbar.store.types import sqlite_datetime_text
 
 __all__ = [
+    "BulkResult",
     "EncounterInput",
     "bulk_insert",
+    "bulk_write",
     "check_encounter",
     "insert_encounter",
     "load_encounters",
@@ -44,6 +52,25 @@ class EncounterInput:
     gathering_id: int | None = None
     source: str = "manual"
     source_ref: str | None = None
+    source_digest: str | None = None
+    """What the imported file said, hashed (:meth:`~dunbar.importers.records.
+    EncounterRecord.digest`); ``None`` for an encounter written by hand."""
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What a bulk write did with its items."""
+
+    inserted: int
+    """New encounters."""
+    unchanged: int
+    """Already stored with the same digest (or nothing to compare: no digest given,
+    or the same ``source_ref`` earlier in the batch): left alone."""
+    updated: int = 0
+    """Already stored with another digest: the stored encounter was updated."""
+    digested: int = 0
+    """Already stored without a digest (imported before migration 0009): the digest
+    was stored and nothing else changed."""
 
 
 # Longest minutes an encounter may last: a conference, not a lifetime.
@@ -93,6 +120,7 @@ def insert_encounter(conn: Connection, item: EncounterInput, *, now: dt.datetime
             gathering_id=item.gathering_id,
             source=item.source,
             source_ref=item.source_ref,
+            source_digest=item.source_digest,
             created_at=now,
         )
     )
@@ -118,8 +146,11 @@ def find_by_source(conn: Connection, source: str, source_ref: str) -> int | None
     return None if found is None else int(found)
 
 
-def _existing_refs(conn: Connection, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    """Which ``(source, source_ref)`` pairs are already stored.
+_Stored = dict[tuple[str, str], tuple[int, str | None]]
+
+
+def _existing_refs(conn: Connection, keys: set[tuple[str, str]]) -> _Stored:
+    """The ``(source, source_ref)`` pairs already stored: their id and digest.
 
     One lookup per source on the ``(source, source_ref)`` unique index. (A row-value
     ``(source, source_ref) IN (...)`` is a full table scan on SQLite, which made a
@@ -130,7 +161,7 @@ def _existing_refs(conn: Connection, keys: set[tuple[str, str]]) -> set[tuple[st
     by_source: dict[str, list[str]] = {}
     for source, ref in keys:
         by_source.setdefault(source, []).append(ref)
-    found: set[tuple[str, str]] = set()
+    found: _Stored = {}
     raw = conn.connection.dbapi_connection
     assert raw is not None
     cursor: Any = raw.cursor()
@@ -142,18 +173,19 @@ def _existing_refs(conn: Connection, keys: set[tuple[str, str]]) -> set[tuple[st
                     chunk = refs[start : start + 500]
                     marks = ", ".join(["?"] * len(chunk))
                     cursor.execute(
-                        "SELECT source_ref FROM encounters "
+                        "SELECT source_ref, id, source_digest FROM encounters "
                         f"WHERE source = ? AND source_ref IN ({marks})",
                         [source, *chunk],
                     )
-                    found.update((source, ref) for (ref,) in cursor.fetchall())
+                    found.update(((source, r), (i, d)) for r, i, d in cursor.fetchall())
             else:
                 cursor.execute(
-                    "SELECT source_ref FROM encounters WHERE source = %s AND source_ref = ANY(%s)",
+                    "SELECT source_ref, id, source_digest FROM encounters "
+                    "WHERE source = %s AND source_ref = ANY(%s)",
                     [source, refs],
                     prepare=False,
                 )
-                found.update((source, ref) for (ref,) in cursor.fetchall())
+                found.update(((source, r), (i, d)) for r, i, d in cursor.fetchall())
     finally:
         cursor.close()
     return found
@@ -173,9 +205,53 @@ def bulk_insert(
     source_ref)`` is already stored is skipped, so re-running an import is
     idempotent. Every item is validated exactly as :func:`insert_encounter` does.
     """
+    done = _bulk(conn, items, now=now, batch_size=batch_size, compare=False)
+    return done.inserted, done.unchanged
+
+
+def bulk_write(
+    conn: Connection,
+    items: Iterable[EncounterInput],
+    *,
+    now: dt.datetime,
+    batch_size: int = 50_000,
+) -> BulkResult:
+    """Insert new encounters and update those whose imported content changed.
+
+    As :func:`bulk_insert`, with one difference for an item whose ``(source,
+    source_ref)`` is already stored and that carries a ``source_digest``:
+
+    - the stored digest is the same: nothing is written (a re-run is idempotent);
+    - the stored digest is ``None`` (imported before migration 0009, when no
+      digest was kept): the digest is stored and nothing else changes, since
+      what changed since that import can no longer be told;
+    - it differs: the stored encounter (same id) takes the item's time, minutes,
+      channel, initiative, title, digest and participants (those gone are
+      removed, new ones added, every participant row gets the new time). Its
+      notes and gathering stay. The tallies of every participant before and
+      after are dropped; the search index follows the title by trigger.
+
+    The digests come back with the same one lookup per batch that finds the
+    stored refs, so a re-run costs no query per row; updates are batched too.
+    Of two items with the same ``(source, source_ref)`` in one call, the first
+    is written and the second counts as unchanged.
+    """
+    return _bulk(conn, items, now=now, batch_size=batch_size, compare=True)
+
+
+def _bulk(
+    conn: Connection,
+    items: Iterable[EncounterInput],
+    *,
+    now: dt.datetime,
+    batch_size: int,
+    compare: bool,
+) -> BulkResult:
     sqlite = conn.dialect.name == "sqlite"
     with _bulk_cache(conn):
-        return _bulk_insert(conn, items, now=now, batch_size=batch_size, sqlite=sqlite)
+        return _bulk_insert(
+            conn, items, now=now, batch_size=batch_size, sqlite=sqlite, compare=compare
+        )
 
 
 # SQLite's page cache during a bulk insert (KiB). The default 2 MiB makes every
@@ -208,26 +284,50 @@ def _bulk_insert(
     now: dt.datetime,
     batch_size: int,
     sqlite: bool,
-) -> tuple[int, int]:
-    inserted = skipped = 0
+    compare: bool,
+) -> BulkResult:
+    inserted = skipped = updated = digested = 0
     batch: list[EncounterInput] = []
     # A first import finds no tallies to make stale, and skips the deletes.
     has_tallies = conn.execute(select(tie_tallies.c.person_id).limit(1)).first() is not None
 
     def flush() -> None:
-        nonlocal inserted, skipped
+        nonlocal inserted, skipped, updated, digested
         refs = {(b.source, b.source_ref) for b in batch if b.source_ref is not None}
-        present = _existing_refs(conn, refs) if refs else set()
+        present = _existing_refs(conn, refs) if refs else {}
         seen: set[tuple[str, str]] = set()
         keep: list[EncounterInput] = []
+        changed: list[tuple[int, EncounterInput]] = []
+        digests: list[dict[str, Any]] = []
         for b in batch:
             if b.source_ref is not None:
                 key = (b.source, b.source_ref)
-                if key in present or key in seen:
+                if key in seen:
                     skipped += 1
                     continue
                 seen.add(key)
+                stored = present.get(key)
+                if stored is not None:
+                    eid, digest = stored
+                    if not compare or b.source_digest is None or digest == b.source_digest:
+                        skipped += 1
+                    elif digest is None:
+                        digests.append({"eid": eid, "digest": b.source_digest})
+                    else:
+                        changed.append((eid, b))
+                    continue
             keep.append(b)
+        if digests:
+            conn.execute(
+                update(encounters)
+                .where(encounters.c.id == bindparam("eid"))
+                .values(source_digest=bindparam("digest")),
+                digests,
+            )
+            digested += len(digests)
+        if changed:
+            _update_encounters(conn, changed)
+            updated += len(changed)
         if keep:
             ids = _allocate_ids(conn, len(keep))
             created = sqlite_datetime_text(now) if sqlite else now
@@ -249,6 +349,7 @@ def _bulk_insert(
                         b.gathering_id,
                         b.source,
                         b.source_ref,
+                        b.source_digest,
                         created,
                     )
                 )
@@ -265,7 +366,7 @@ def _bulk_insert(
                 conn,
                 "encounters",
                 "id, occurred_at, minutes, channel, initiative, title, notes, "
-                "gathering_id, source, source_ref, created_at",
+                "gathering_id, source, source_ref, source_digest, created_at",
                 enc_rows,
                 rows_per_statement=ROWS_PER_STATEMENT,
             )
@@ -288,7 +389,80 @@ def _bulk_insert(
             flush()
     if batch:
         flush()
-    return inserted, skipped
+    return BulkResult(inserted, skipped, updated, digested)
+
+
+def _update_encounters(conn: Connection, changed: list[tuple[int, EncounterInput]]) -> None:
+    """Give stored encounters (by id) the content of their items, participants too.
+
+    Batched: one read of the old participants per 500 encounters, one
+    ``executemany`` per kind of write. The tallies of everyone who took part
+    before or after are dropped here (the 0006 triggers drop some of them too).
+    """
+    ids = [eid for eid, _ in changed]
+    before: dict[int, set[int]] = {eid: set() for eid in ids}
+    for chunk in chunks(ids):
+        for eid, pid in conn.execute(
+            select(encounter_participants.c.encounter_id, encounter_participants.c.person_id).where(
+                encounter_participants.c.encounter_id.in_(chunk)
+            )
+        ):
+            before[eid].add(pid)
+    conn.execute(
+        update(encounters)
+        .where(encounters.c.id == bindparam("eid"))
+        .values(
+            occurred_at=bindparam("when"),
+            minutes=bindparam("new_minutes"),
+            channel=bindparam("new_channel"),
+            initiative=bindparam("new_initiative"),
+            title=bindparam("new_title"),
+            source_digest=bindparam("digest"),
+        ),
+        [
+            {
+                "eid": eid,
+                "when": b.when,
+                "new_minutes": b.minutes,
+                "new_channel": b.channel.value,
+                "new_initiative": b.initiative.value,
+                "new_title": b.title,
+                "digest": b.source_digest,
+            }
+            for eid, b in changed
+        ],
+    )
+    gone: list[dict[str, Any]] = []
+    moved: list[dict[str, Any]] = []
+    added: list[dict[str, Any]] = []
+    touched: set[int] = set()
+    for eid, b in changed:
+        after = dict.fromkeys(b.participants)
+        touched |= before[eid] | set(after)
+        gone.extend({"eid": eid, "pid": pid} for pid in before[eid] if pid not in after)
+        moved.append({"eid": eid, "when": b.when})
+        added.extend(
+            {"encounter_id": eid, "person_id": pid, "occurred_at": b.when}
+            for pid in after
+            if pid not in before[eid]
+        )
+    ep = encounter_participants.c
+    if gone:
+        conn.execute(
+            delete(encounter_participants).where(
+                ep.encounter_id == bindparam("eid"), ep.person_id == bindparam("pid")
+            ),
+            gone,
+        )
+    conn.execute(
+        update(encounter_participants)
+        .where(ep.encounter_id == bindparam("eid"))
+        .values(occurred_at=bindparam("when")),
+        moved,
+    )
+    if added:
+        conn.execute(insert(encounter_participants), added)
+    forget_tallies(conn, touched)
 
 
 def _as_is(moment: dt.datetime) -> Any:

@@ -161,6 +161,8 @@ encounters = Table(
     Column("gathering_id", Integer, ForeignKey("gatherings.id", ondelete="SET NULL")),
     Column("source", String(100), nullable=False),
     Column("source_ref", String(500)),
+    # What the imported file said, hashed (migration 0009): a re-import compares it.
+    Column("source_digest", String(40)),
     Column("created_at", UTCDateTime, nullable=False),
     CheckConstraint(_in("channel", CHANNELS), name="channel"),
     CheckConstraint(_in("initiative", INITIATIVES), name="initiative"),
