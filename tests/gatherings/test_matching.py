@@ -317,6 +317,22 @@ def test_lp_is_exact_on_most_small_complete_graphs() -> None:
     assert flagged >= 30
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=2, max_value=30), st.integers(min_value=0, max_value=10**6))
+def test_column_generation_reaches_the_full_lp(n: int, seed: int) -> None:
+    # Started from one edge, pricing must reach the LP optimum over every edge,
+    # which plan_bound(G, 1) computes in one solve.
+    import numpy as np
+
+    from dunbar.gatherings.matching import _fractional_matching
+
+    G = complete(n, seed)
+    ij = np.array(list(G.edges), dtype=np.int64)
+    w = np.array([G[u][v]["value"] for u, v in G.edges], dtype=float)
+    x = _fractional_matching(ij, w, n, np.array([0]))
+    assert float(w @ x) == pytest.approx(plan_bound(G, 1), abs=1e-6)
+
+
 # --- the upper bound --------------------------------------------------------------------
 
 
