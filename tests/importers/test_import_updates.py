@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
 from dunbar import Channel, IdentityKind, Initiative, Ledger
@@ -432,3 +434,46 @@ def test_the_digest_is_of_the_content_not_of_where_or_how_it_was_read() -> None:
     ]
     digests = [r.digest() for r in different]
     assert base not in digests and len(set(digests)) == len(digests)
+
+
+_REFS = st.sampled_from(["email:ana@example.org", "email:bo@example.org", "name:cy park", ""])
+_ZONES = st.sampled_from(
+    [dt.UTC, dt.timezone(dt.timedelta(hours=-5)), dt.timezone(dt.timedelta(hours=2))]
+)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 2),  # hours after a fixed instant
+            _ZONES,
+            st.sampled_from([None, 0, 30]),
+            st.sampled_from(list(Channel)[:2]),
+            st.sampled_from(list(Initiative)[:2]),
+            st.lists(_REFS, min_size=1, max_size=3),
+            st.sampled_from([None, "Lunch", "Lunch\x1f", "lunch"]),
+        ),
+        min_size=2,
+        max_size=2,
+    )
+)
+def test_the_digest_is_equal_exactly_when_the_content_is(
+    pair: list[tuple[Any, ...]],
+) -> None:
+    """The reference: two records say the same when their instant, minutes, channel,
+    initiative, set of identity keys and title are equal (the docstring's definition)."""
+    records, contents = [], []
+    for hours, zone, minutes, channel, initiative, refs, title in pair:
+        when = (
+            dt.datetime(2026, 10, 15, 12, tzinfo=dt.UTC) + dt.timedelta(hours=hours)
+        ).astimezone(zone)
+        people = [PersonRecord(Origin("f", 1, ref), "Cy Park") for ref in refs]
+        keys = frozenset(ref or "name:cy park" for ref in refs)
+        records.append(
+            EncounterRecord(
+                Origin("f", 1, ""), when, people, channel, initiative, minutes, title, "ref"
+            )
+        )
+        contents.append((when, minutes, channel, initiative, keys, title))
+    a, b = records
+    assert (a.digest() == b.digest()) == (contents[0] == contents[1])
