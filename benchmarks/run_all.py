@@ -36,6 +36,7 @@ OTHERS = {
     "bench_paths.py": ([], ["--quick"]),
     "bench_topics.py": ([], ["--people", "5000", "--notes", "500", "--naive-people", "200"]),
     "bench_network.py": ([], ["--quick"]),
+    "bench_matching.py": ([], ["--quick"]),
 }
 
 
