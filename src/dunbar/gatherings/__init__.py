@@ -7,7 +7,7 @@ algorithms, benchmarks and bounds are in GATHERINGS.md.
 
 from __future__ import annotations
 
-from dunbar.gatherings.matching import MatchPlan, greedy_matching, match_slots
+from dunbar.gatherings.matching import MatchPlan, greedy_matching, match_slots, plan_bound
 from dunbar.gatherings.seating import (
     ObjectiveWeights,
     SeatingBounds,
@@ -44,6 +44,7 @@ __all__ = [
     "greedy_matching",
     "match_slots",
     "pair_value",
+    "plan_bound",
     "plan_seating",
     "suggest_guests",
     "value_graph",
