@@ -46,22 +46,24 @@ Distance to optimum (:func:`plan_bound`)
     ``slots=1`` it is the fractional matching bound of one slot.
 
 ``method="lp"`` (the default)
-    The fractional matching LP of the slot (``max Σ w_e x_e``, ``Σ_{e ∋ v} x_e ≤ 1``,
-    ``x ≥ 0``; HiGHS through :func:`scipy.optimize.linprog`), by column
-    generation: solved on each person's 10 best edges and the greedy edges, the
-    other edges priced with the duals ``y`` (``w_e − y_u − y_v > 0``) and added
-    until none would improve it, so the result is the LP optimum of the whole
-    slot graph (under a second for 500 people on a complete graph). Its
-    optimum is half-integral (Balinski 1965): the edges at 1 are kept, and the people left (on the odd
-    cycles at ½, or unmatched) are matched among themselves by blossom (with
-    ``top_k``). With ``maxcardinality``, a result that leaves two or more
-    people out who still have someone to meet is replaced by blossom's (the LP
-    maximises value, not the number of meetings). When the LP optimum is
-    integral that matching is optimal (and, under ``maxcardinality``, the check
-    above makes it a largest one), and the slot is flagged exact; otherwise
-    the slot is within ``LP − value`` of its optimum. The greedy matching
-    replaces it if greedy is better (not seen in the benchmarks; it makes a
-    slot never worse than greedy on the same graph).
+    The fractional matching LP of the slot (``max Σ w_e x_e`` subject to
+    ``Σ_{e ∋ v} x_e ≤ 1`` and ``x ≥ 0``; HiGHS through
+    :func:`scipy.optimize.linprog`), by column generation: solved on each
+    person's 10 best edges and the greedy edges, then every other edge priced
+    with the duals ``y`` (reduced cost ``w_e − y_u − y_v``) and the improving
+    ones added until none is left, so the result is the LP optimum of the
+    whole slot graph (under a second for 500 people on a complete graph).
+
+    That optimum is half-integral (Balinski 1965). The edges at 1 are kept;
+    the people left (on the odd cycles at ½, or unmatched) are matched among
+    themselves by blossom (with ``top_k``). With ``maxcardinality``, a result
+    that leaves two or more people out who still have someone to meet is
+    replaced by blossom's (the LP maximises value, not the number of
+    meetings). When the LP optimum is integral, that matching is optimal
+    (and, after the check above, a largest one), and the slot is flagged
+    exact; otherwise the slot is within its LP value of its optimum. The
+    greedy matching replaces it if greedy is better (not seen in the
+    benchmarks; it makes a slot never worse than greedy on the same graph).
 
 ``method="greedy"``
     The baseline: edges by decreasing weight, each taken when both people are

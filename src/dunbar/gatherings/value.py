@@ -308,8 +308,8 @@ def value_graph(
     Cost: one topic query per distinct need text, one pass per label over the
     people holding it, and n × n numpy arrays for the other parts; reasons are
     only written for the pairs kept (``progress(done, total)`` is called every
-    10,000 of them: 2,000 people at ``min_score=0.5`` keep about 350,000 pairs
-    and take about 5 s). Raise ``min_score`` to keep a large graph
+    10,000 of them: 2,000 random profiles at ``min_score=0.5`` keep about
+    350,000 pairs and take about 5 s). Raise ``min_score`` to keep a large graph
     sparse (with the default weights, two strangers of different clusters score
     0.30 with nothing else in common).
     """
