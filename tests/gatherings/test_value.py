@@ -300,3 +300,16 @@ def test_value_graph_progress_ends_at_the_total() -> None:
     # 15 pairs, all kept (every pair has novelty 1 > 0): one call at 0, one at the end.
     assert G.number_of_edges() == 15
     assert calls == [(0, 15), (15, 15)]
+
+
+def test_explain_sentences() -> None:
+    v = pair_value(P(1, "Ana", offers=("python",)), P(2, "Bo", needs=("python",)))
+    assert v.explain() == "1 and 2 (0.55): Ana offers python, which Bo needs"
+    assert pair_value(P(1, "Ana"), P(2, "Bo"), acquainted=True).explain() == (
+        "1 and 2 (0.00): Ana and Bo already know each other"
+    )
+    g = suggest_guests([C(1, "overdue", 0.9, 0.9, "Acme", why="overdue by 40 days")], capacity=2)
+    assert g.explain().splitlines() == [
+        "1 of 2 seats: 1 strong, 0 weak ties",
+        "1. G1: overdue by 40 days; a strong tie; first from Acme",
+    ]
