@@ -129,3 +129,100 @@ def test_capacity_is_respected(ledger: Ledger, guests: dict[str, int]) -> None:
     ledger.rsvp(g.id, "Bo Chen", "confirmed")
     with pytest.raises(ValidationError, match="full"):
         ledger.rsvp(g.id, "Cy Diaz", "confirmed")
+
+
+@pytest.fixture
+def club(ledger: Ledger) -> tuple[int, list[int]]:
+    """Nine confirmed guests for a supper on 2026-11-25 (after the ledger's today)."""
+    orgs = ["Acme", "Beta", "Gamma"]
+    ids = [
+        ledger.add_person(
+            f"Guest {i}",
+            organisation=orgs[i % 3],
+            offers=["supply-chain finance"] if i == 0 else [],
+            needs=["supply-chain finance"] if i == 4 else [],
+        ).id
+        for i in range(9)
+    ]
+    g = ledger.add_gathering("Club evening", on="2026-11-25", capacity=9)
+    ledger.invite(g.id, ids)
+    for pid in ids:
+        ledger.rsvp(g.id, pid, "confirmed")
+    return g.id, ids
+
+
+def test_plan_seats_everyone_and_saves(ledger: Ledger, club: tuple[int, list[int]]) -> None:
+    gid, ids = club
+    result = ledger.plan_gathering(gid, tables=[3, 3, 3], rounds=2, seed=1, time_limit=2.0)
+    plan = result.plan
+    for tables in plan.rounds:
+        assert sorted(p for t in tables for p in t) == sorted(ids)
+        assert all(len(t) <= 3 for t in tables)
+    # 9 people at 3 tables of 3 for 2 rounds: a zero-repeat plan exists (GATHERINGS.md §5).
+    assert plan.repeats == 0 and plan.quality == "optimal"
+    seats = ledger.seating(gid)
+    assert len(seats) == 18 and {s.round for s in seats} == {1, 2}
+    assert all(isinstance(why, str) and why for rnd in result.tables for _n, why in rnd)
+    again = ledger.plan_gathering(gid, tables=[3, 3, 3], rounds=2, seed=1, time_limit=2.0)
+    assert again.plan.rounds == plan.rounds  # same seed, same plan
+    # Guests 0 and 4 are a promising pair (an offer meets a need): weighted up.
+    assert plan.weights.get((ids[0], ids[4]), plan.weights.get((ids[4], ids[0]), 0)) > 0
+
+
+def test_plan_rules_and_failures(
+    ledger: Ledger, club: tuple[int, list[int]], table_rows: Rows
+) -> None:
+    gid, ids = club
+    result = ledger.plan_gathering(
+        gid,
+        tables=[3, 3, 3],
+        together=[("Guest 1", "Guest 2")],
+        apart=[("Guest 3", "Guest 6")],
+        save=False,
+        time_limit=1.0,
+    )
+    (tables,) = result.plan.rounds
+    table_of = {p: i for i, t in enumerate(tables) for p in t}
+    assert table_of[ids[1]] == table_of[ids[2]] and table_of[ids[3]] != table_of[ids[6]]
+    assert result.saved is False and ledger.seating(gid) == []
+    outsider = ledger.add_person("Not Invited").id
+    past = ledger.add_gathering("Last month", on="2026-10-01")
+    ledger.rsvp(past.id, "Guest 1", "confirmed")
+    before = table_rows(ledger)
+    with pytest.raises(ValidationError, match="9 guests, 6 seats"):
+        ledger.plan_gathering(gid, tables=[3, 3])
+    with pytest.raises(ValidationError):
+        ledger.plan_gathering(gid, tables=[1, 8])
+    with pytest.raises(ValidationError, match="together"):
+        ledger.plan_gathering(
+            gid, tables=[3, 3, 3], together=[("Guest 1", "Guest 2")], apart=[("Guest 2", "Guest 1")]
+        )
+    with pytest.raises(ValidationError, match="not a confirmed guest"):
+        ledger.plan_gathering(gid, tables=[3, 3, 3], together=[(outsider, "Guest 1")])
+    with pytest.raises(ValidationError, match="a seating plan is for a gathering to come"):
+        ledger.plan_gathering(past.id, tables=[3])
+    assert table_rows(ledger) == before
+
+
+def test_match_and_suggest(ledger: Ledger, club: tuple[int, list[int]]) -> None:
+    gid, ids = club
+    report = ledger.match_gathering(gid, slots=3, availability={"Guest 8": [1]})
+    seen: set[frozenset[int]] = set()
+    for s, pairs in enumerate(report.plan.slots):
+        people = [p for pair in pairs for p in pair]
+        assert len(people) == len(set(people))  # nobody twice in a slot
+        for a, b in pairs:
+            assert frozenset((a, b)) not in seen  # no pair twice
+            seen.add(frozenset((a, b)))
+        if s > 0:
+            assert ids[8] not in people  # Guest 8 is only there for slot 1
+    assert report.plan.total >= report.plan.baseline - 1e-9
+    with pytest.raises(ValidationError):
+        ledger.match_gathering(gid, slots=0)
+    for i in range(3):
+        ledger.log("Lunch", with_=[f"Guest {i}"], when=f"2025-0{i + 1}-10")
+    other = ledger.add_gathering("Next one", on="2026-12-01", capacity=4)
+    picks = ledger.suggest_guests(other.id, seed=2)
+    assert 0 < len(picks.picks) <= 4
+    assert all(p.reason for p in picks.picks)
+    assert picks.strong + picks.weak == len(picks.picks)

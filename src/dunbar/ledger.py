@@ -27,7 +27,7 @@ from dunbar.errors import (
 )
 from dunbar.facade.base import Clock, LedgerBase, utcnow
 from dunbar.facade.calibration import CalibrationMixin
-from dunbar.facade.gatherings import GatheringLifeMixin
+from dunbar.facade.gathering_plans import PlansMixin
 from dunbar.facade.imports import ImportsMixin
 from dunbar.facade.insights import InsightsMixin
 from dunbar.facade.records import RecordsMixin
@@ -126,7 +126,7 @@ class Ledger(
     CalibrationMixin,
     ValueMixin,
     RecordsMixin,
-    GatheringLifeMixin,
+    PlansMixin,
     ImportsMixin,
     TopicsMixin,
     LedgerBase,

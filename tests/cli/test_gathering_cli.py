@@ -28,3 +28,41 @@ def test_cli_lifecycle(cli: Any) -> None:
     assert bad.code == 2 and "Traceback" not in bad.err
     unknown = cli("gathering", "show", "Brunch")
     assert unknown.code == 2 and "no gathering named 'Brunch'" in unknown.err
+
+
+def test_cli_plan_match_suggest(cli: Any) -> None:
+    for i in range(6):
+        assert cli("add", "person", f"Guest {i}", "--org", f"Org {i % 2}").code == 0
+    assert cli("gathering", "new", "Supper", "--on", "2026-12-30", "--capacity", "6").code == 0
+    suggested = cli("gathering", "suggest-guests", "Supper", "--json")
+    assert suggested.code == 0, suggested.err
+    assert suggested.json()["capacity"] == 6
+    assert cli("gathering", "invite", "Supper", *[f"Guest {i}" for i in range(6)]).code == 0
+    for i in range(6):
+        assert cli("gathering", "rsvp", "Supper", f"Guest {i}", "confirmed").code == 0
+    plan = cli(
+        "gathering", "plan", "Supper", "--tables", "3,3", "--rounds", "2", "--time-limit", "1"
+    )
+    assert plan.code == 0, plan.err
+    assert "Round 1" in plan.out and "Round 2" in plan.out and "; saved" in plan.out
+    assert "table 2:" in plan.out
+    data = cli(
+        "gathering", "plan", "Supper", "--tables", "3,3", "--no-save", "--json", "--time-limit", "1"
+    ).json()
+    assert data["saved"] is False and len(data["rounds"]) == 1
+    shown = cli("gathering", "show", "Supper")
+    assert "Round 2" in shown.out  # the saved two-round plan is still there
+    matched = cli("gathering", "match", "Supper", "--slots", "2", "--available", "Guest 0=1")
+    assert matched.code == 0, matched.err
+    assert "Slot 1" in matched.out and "Slot 2" in matched.out
+    slot2 = matched.out.split("Slot 2", 1)[1]
+    assert "Guest 0" not in slot2.split("slots,")[0]
+    for args, message in (
+        (("--tables", "3"), "6 guests, 3 seats"),
+        (("--tables", "3,x"), "--tables takes sizes"),
+        (("--tables", "3,3", "--together", "Guest 1"), "--together takes two people"),
+    ):
+        bad = cli("gathering", "plan", "Supper", *args)
+        assert bad.code == 2 and message in bad.err and "Traceback" not in bad.err
+    wrong = cli("gathering", "match", "Supper", "--slots", "2", "--available", "nobody")
+    assert wrong.code == 2 and "--available takes" in wrong.err

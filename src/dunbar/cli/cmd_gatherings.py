@@ -8,6 +8,7 @@ import typer
 
 from dunbar.cli.app import JsonOption, app, open_ledger
 from dunbar.cli.render import console, done, emit_json
+from dunbar.errors import ValidationError
 
 gathering_app = typer.Typer(
     help="Supper clubs and events: plan them from your relationships, then log them.",
@@ -136,3 +137,148 @@ def close(
         f"{len(report.follow_ups)} follow-ups on the agenda",
         as_json=as_json,
     )
+
+
+def _pair(text: str, what: str) -> tuple[str, str]:
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise ValidationError(f"--{what} takes two people separated by a comma, not {text!r}")
+    return parts[0], parts[1]
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(p) for p in text.replace(" ", "").split(",") if p]
+    except ValueError:
+        raise ValidationError(f"--tables takes sizes separated by commas, not {text!r}") from None
+    if not sizes:
+        raise ValidationError("--tables needs at least one table size")
+    return sizes
+
+
+@gathering_app.command("plan")
+def plan(
+    ctx: typer.Context,
+    gathering: GatheringArg,
+    tables: Annotated[str, typer.Option(help="Table sizes, e.g. 5,5,5 (they may differ).")],
+    rounds: Annotated[int, typer.Option(help="Courses, evenings or rotations.")] = 1,
+    together: Annotated[
+        list[str] | None, typer.Option(help="Seat these two together: 'A,B' (repeatable).")
+    ] = None,
+    apart: Annotated[
+        list[str] | None, typer.Option(help="Keep these two apart: 'A,B' (repeatable).")
+    ] = None,
+    host: Annotated[
+        list[str] | None, typer.Option(help="A host, one per table (repeatable).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Same seed, same plan.")] = 0,
+    time_limit: Annotated[float, typer.Option(help="Seconds the search may take.")] = 5.0,
+    save: Annotated[bool, typer.Option("--save/--no-save", help="Store the seating.")] = True,
+    as_json: JsonOption = False,
+) -> None:
+    """Seat the confirmed guests over several rounds: new pairs meet, promising pairs meet
+    again, tables stay diverse; every table says why, and the plan says how close to the
+    best possible it is."""
+    with open_ledger(ctx) as ledger:
+        result = ledger.plan_gathering(
+            gathering,
+            tables=_sizes(tables),
+            rounds=rounds,
+            together=[_pair(t, "together") for t in together or ()],
+            apart=[_pair(t, "apart") for t in apart or ()],
+            hosts=host or (),
+            seed=seed,
+            time_limit=time_limit,
+            save=save,
+        )
+    p = result.plan
+    if as_json:
+        emit_json(
+            {
+                "gathering": result.gathering,
+                "rounds": result.tables,
+                "objective": p.objective,
+                "bounds": p.bounds,
+                "quality": p.quality,
+                "repeats": p.repeats,
+                "seconds": p.seconds,
+                "saved": result.saved,
+            }
+        )
+        return
+    out = console()
+    for r, tables_ in enumerate(result.tables, start=1):
+        out.print(f"Round {r}", style="bold", markup=False)
+        for t, (names, why) in enumerate(tables_, start=1):
+            out.print(f"  table {t}: {', '.join(names)}", markup=False)
+            out.print(f"    {why}", style="dim", markup=False)
+    o = p.objective
+    out.print(
+        f"{o.new_pairs} new pairs, {p.repeats} repeats; {p.quality} "
+        f"({p.method}, {p.seconds:.1f} s)" + ("; saved" if result.saved else ""),
+        markup=False,
+    )
+
+
+@gathering_app.command("match")
+def match(
+    ctx: typer.Context,
+    gathering: GatheringArg,
+    slots: Annotated[int, typer.Option(help="How many rounds of 1:1 meetings.")],
+    available: Annotated[
+        list[str] | None,
+        typer.Option(help="Someone's slots, e.g. 'Ana Silva=1,2' (repeatable; default all)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Same seed, same plan.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """1:1 meetings among the confirmed guests: the most valuable matching per slot, no pair
+    twice, everyone only in their slots."""
+    availability: dict[str, list[int]] = {}
+    for item in available or ():
+        who, sep, when = item.rpartition("=")
+        try:
+            availability[who.strip()] = [int(s) for s in when.split(",") if s.strip()]
+        except ValueError:
+            raise ValidationError(f"--available takes 'NAME=1,2', not {item!r}") from None
+        if not sep or not who.strip():
+            raise ValidationError(f"--available takes 'NAME=1,2', not {item!r}")
+    with open_ledger(ctx) as ledger:
+        report = ledger.match_gathering(
+            gathering, slots=slots, availability=availability, seed=seed
+        )
+    if as_json:
+        emit_json(
+            {
+                "gathering": report.gathering,
+                "slots": report.meetings,
+                "total": report.plan.total,
+                "greedy": report.plan.baseline,
+            }
+        )
+        return
+    out = console()
+    for s, meetings in enumerate(report.meetings, start=1):
+        out.print(f"Slot {s}", style="bold", markup=False)
+        for a, b, reasons in meetings:
+            why = f" — {reasons[0]}" if reasons else ""
+            out.print(f"  {a} & {b}{why}", markup=False)
+    out.print(report.plan.explain().splitlines()[0], markup=False)
+
+
+@gathering_app.command("suggest-guests")
+def suggest(
+    ctx: typer.Context,
+    gathering: GatheringArg,
+    limit: Annotated[int | None, typer.Option(help="How many (default: the capacity).")] = None,
+    seed: Annotated[int, typer.Option(help="Same seed, same list.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Who to invite and why: overdue and dormant ties, and pairs who should meet; a mix of
+    strong and weak ties, diverse by organisation."""
+    with open_ledger(ctx) as ledger:
+        result = ledger.suggest_guests(gathering, limit=limit, seed=seed)
+    if as_json:
+        emit_json(result)
+        return
+    console().print(result.explain(), markup=False)
