@@ -37,6 +37,7 @@ OTHERS = {
     "bench_topics.py": ([], ["--people", "5000", "--notes", "500", "--naive-people", "200"]),
     "bench_network.py": ([], ["--quick"]),
     "bench_matching.py": ([], ["--quick"]),
+    "bench_seating.py": ([], ["--quick"]),
 }
 
 
