@@ -47,13 +47,15 @@ def test_supper_club_two_rounds_reaches_the_bound_of_6() -> None:
 
 
 def test_supper_club_four_rounds_reports_its_distance() -> None:
-    # §5.3: 18 repeats at least. With the squared penalty every mix of doubles,
-    # triples and quadruples that the week-pair overlaps allow is worth at most
-    # 120 − 2·36 = 48 (bounds.objective_bound): a plan of 48 is optimal.
+    # §5.3: 18 repeats at least. Any two rounds share 6 pairs, 36 over the 6 pairs
+    # of rounds; with the default γ = 2 > α = 1 doubled pairs are the cheapest way to
+    # cover them (ObjectiveWeights): 36 doubles, 120 − 36 new pairs − 2·36 = 12 at
+    # most (bounds.objective_bound). A plan of 12 is optimal, and fair.
     plan = plan_seating(range(15), [5, 5, 5], 4, seed=1, max_iterations=2000)
-    assert plan.bounds.best == 18 and plan.bounds.objective == pytest.approx(48)
+    assert plan.bounds.best == 18 and plan.bounds.objective == pytest.approx(12)
     assert plan.repeats == sum(m - 1 for m in meetings(plan).values())
-    assert plan.objective.total == 48 and plan.stopped == "bound"
+    assert plan.objective.total == 12 and plan.stopped == "bound"
+    assert max(meetings(plan).values()) == 2 and plan.repeats == 36
     assert plan.gap == plan.repeats_over_target - 18 > 0
     assert plan.quality == (
         "optimal for the objective (repeats spread fairly); "
@@ -321,9 +323,11 @@ def test_the_squared_penalty_spreads_unavoidable_repeats() -> None:
     # 6 people at 2 tables of 3 for 4 rounds: 24 meetings over 15 pairs, 9 repeats at
     # least (§5.2, §5.3), reached only if two pairs meet in all 4 rounds. Any two rounds
     # share 2 pairs (rows (2, 1)), so with no pair above 2 meetings the 6 pairs of rounds
-    # need 12 doubled pairs: 12 repeats. Squared, the plan takes the fair 12; with a
-    # tiny penalty it takes the 9 and piles them up.
+    # need 12 doubled pairs: 12 repeats. Squared with γ = 2, the plan takes the fair
+    # 12; with a tiny penalty it takes the 9 and piles them up.
     fair = plan_seating(range(6), [3, 3], 4, seed=0, max_iterations=2000)
+    assert fair.stopped == "bound"  # 12 pairs met, 12 doubled: 12 − 2·12 = −12
+    assert fair.bounds.objective == pytest.approx(-12) == fair.objective.total
     assert max(meetings(fair).values()) == 2
     assert fair.repeats == 12 and fair.objective.over_target == 12
     piled = plan_seating(

@@ -26,8 +26,10 @@ Notation: ``n`` people, ``W`` rounds, round tables of capacities ``c_1 … c_g``
    15 people at 3 tables of 5: ``o = 6``; 2 rounds give 6, 4 rounds 18. The same
    LP with the objective ``Σ v(m) x_m`` (``v(m) = α·[m ≥ 1] − γ·max(0, m − 1)²``,
    no weights or history) bounds the unweighted objective: for that club over 4
-   rounds every mix of doubles, triples and quadruples gives at most 48 (with
-   α = γ = 1), so a plan of 48 is optimal though it has 33 repeats.
+   rounds, with α = 1 and γ = 2, the 36 shared pair-rounds are cheapest as 36
+   doubled pairs: at most 120 − 36 − 2·36 = 12, so a plan of 12 (36 repeats,
+   nobody meeting anyone 3 times) is optimal for it; with γ = 1 every mix of
+   doubles, triples and quadruples gives the same 48.
 4. **Star** (§5.4): the weighted part ``Σ w_ij · min(m_ij, t_ij)`` is at most
    ``½ Σ_i`` (the ``W·(c_max − 1)`` largest values of the multiset in which each
    ``w_ij`` appears ``min(t_ij, W)`` times).
@@ -43,6 +45,8 @@ Examples
 (6, 18)
 >>> max_pairs_bound(15, [5, 5, 5], 4), weeks_bound(8, 4)
 (15, 10)
+>>> objective_bound(15, [5, 5, 5], 4, 1.0, 2.0), objective_bound(15, [5, 5, 5], 4, 1.0, 1.0)
+(12.0, 48.0)
 """
 
 from __future__ import annotations

@@ -98,11 +98,19 @@ class ObjectiveWeights:
 
     ``promising`` is 2 so that a meeting of a fully promising pair (``w = 1``) is
     worth twice a new pair: repetition builds trust.
+
+    ``over_target`` is 2, not 1, on purpose. Two rounds of a full plan share a
+    fixed least number of pairs (§5.3), and a pair meeting ``m`` times covers
+    ``C(m, 2)`` of those; per covered unit, its ``m − 1`` repeats and penalty cost
+    ``2(α + γ(m − 1))/m``. That is the same for every ``m`` when ``γ = α``, so a
+    plan could pile repeats on one pair at no cost; ``γ > α`` makes doubles the
+    cheapest (repeats spread fairly), ``γ < α`` makes piling them the cheapest
+    (fewest repeats). Use ``over_target < new_pair`` to minimise repeats instead.
     """
 
     new_pair: float = 1.0
     promising: float = 2.0
-    over_target: float = 1.0
+    over_target: float = 2.0
     diversity: float = 0.5
 
     def __post_init__(self) -> None:
@@ -825,7 +833,15 @@ def _greedy(
                     raise InfeasibleRulesError(
                         [f"together groups of {groups_s} people do not fit at tables of {caps_s}"]
                     )
-                score = [float(gain[unit, t].sum()) + 1e-9 * room[t] for t in fits]
+                # every seat is filled in the end, so the new-pair value of joining a
+                # fuller table is no gain: score tables by what beats a stranger
+                stranger = f.new * len(unit) * np.array([caps[t] - room[t] for t in fits])
+                if seats > n:
+                    stranger[:] = 0.0
+                score = [
+                    float(gain[unit, t].sum()) - float(stranger[k]) + 1e-9 * room[t]
+                    for k, t in enumerate(fits)
+                ]
                 best = max(score)
                 tie = [t for t, sc in zip(fits, score, strict=True) if sc >= best - 1e-12]
                 place(unit, rng.choice(tie), len(unit) > 1)
