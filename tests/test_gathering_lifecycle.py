@@ -114,7 +114,7 @@ def test_references_and_bad_input(ledger: Ledger, guests: dict[str, int]) -> Non
         ledger.resolve_gathering(99)
     with pytest.raises(ValidationError, match="capacity must be at least 1"):
         ledger.add_gathering("Tiny", on="2026-11-01", capacity=0)
-    with pytest.raises(ValidationError, match="needs a name"):
+    with pytest.raises(ValidationError, match="gathering name is empty"):
         ledger.add_gathering("  ", on="2026-11-01")
     with pytest.raises(ValidationError, match="RSVP status"):
         ledger.rsvp(1, "Bo Chen", "maybe")

@@ -99,7 +99,10 @@ def test_contact_edges_combine_their_evidence(ledger: Ledger, cast: Cast) -> Non
     # Ann–Dan: declared 0.5 and two shared lunches, scored like one of my ties.
     lunches = [
         Episode(
-            when=dt.date(2026, 11, 22) - dt.timedelta(days=d), channel="in_person", minutes=60, group=2
+            when=dt.date(2026, 11, 22) - dt.timedelta(days=d),
+            channel="in_person",
+            minutes=60,
+            group=2,
         )
         for d in (10, 30)
     ]
@@ -315,5 +318,5 @@ def test_progress_is_reported(ledger: Ledger, cast: Cast) -> None:
     ledger.insights(network=net, progress=lambda s, d, t: calls.append((s, d, t)))
     steps = [c[0] for c in calls]
     assert steps.index("reading the ledger") < steps.index("encounters together")
-    assert ("done", 3, 3) in calls and ("done", 4, 4) == calls[-1]
+    assert ("done", 3, 3) in calls and calls[-1] == ("done", 4, 4)
     assert all(0 <= done <= total for _s, done, total in calls)

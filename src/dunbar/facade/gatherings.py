@@ -61,10 +61,6 @@ class GatheringsMixin(LedgerBase):
         notes_text: str | None = None,
     ) -> Gathering:
         gkind = parse_enum(GatheringKind, kind, what="gathering kind")
-        if not name.strip():
-            raise ValidationError("a gathering needs a name", field="name")
-        if capacity is not None and capacity < 1:
-            raise ValidationError(f"capacity must be at least 1, got {capacity}", field="capacity")
         with self._write() as conn:
             return records.insert_gathering(
                 conn,
