@@ -78,6 +78,8 @@ def _import(spec: dict[str, Any]) -> dict[str, Any]:
         "people_created": report.created,
         "encounters_added": report.encounters_added,
         "encounters_existing": report.encounters_existing,
+        # (getattr: so that the script also measures a dunbar from before the field)
+        "encounters_updated": getattr(report, "encounters_updated", 0),
         "acquaintances": report.acquaintances,
         "rejected": len(report.rejected),
         "filtered": report.filtered,
@@ -215,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"re-run: {results['rerun']['encounters_added']:,} added, "
-        f"{results['rerun']['encounters_existing']:,} known"
+        f"{results['rerun']['encounters_existing']:,} known, "
+        f"{results['rerun']['encounters_updated']:,} updated"
     )
     naive = base["naive_iteration"]
     if naive.get("crashed"):
