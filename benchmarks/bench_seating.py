@@ -112,9 +112,7 @@ def table_a(quick: bool) -> list[dict[str, Any]]:
     for g, s, w, target in TABLE_A:
         cap = (target or 60.0) if not quick else min(target or 5.0, 5.0)
         t0 = time.perf_counter()
-        shipped = plan_seating(
-            range(g * s), [s] * g, w, seed=1, time_limit=cap, stall_iterations=None
-        )
+        shipped = plan_seating(range(g * s), [s] * g, w, seed=1, time_limit=cap, stall_iterations=0)
         t_shipped = time.perf_counter() - t0
         t0 = time.perf_counter()
         alone = plan_seating(
@@ -124,7 +122,7 @@ def table_a(quick: bool) -> list[dict[str, Any]]:
             seed=1,
             time_limit=cap,
             use_designs=False,
-            stall_iterations=None,
+            stall_iterations=0,
         )
         t_alone = time.perf_counter() - t0
         assert repeats_of(shipped.rounds) == shipped.repeats
@@ -170,7 +168,7 @@ def supper(quick: bool) -> list[dict[str, Any]]:
                 seed=1,
                 time_limit=cap,
                 objective=ow,
-                stall_iterations=None,
+                stall_iterations=0,
             )
             took = time.perf_counter() - t0
             met: dict[frozenset[int], int] = {}
@@ -334,7 +332,7 @@ def planted(quick: bool) -> list[dict[str, Any]]:
             weights=weights,
             seed=1,
             time_limit=cap,
-            stall_iterations=None,
+            stall_iterations=0,
         )
         took = time.perf_counter() - t0
         got = round(plan.objective.promising * 10)

@@ -351,6 +351,17 @@ def test_diversity_spreads_an_organisation() -> None:
     assert "organisations among 3" in plan.why(0, 0)
 
 
+def test_why_says_all_from_only_when_everyone_is() -> None:
+    rules = SeatingRules(hosts=["a", "b", "c"])
+    attributes = {"d": "acme", "e": "acme"}
+    plan = plan_seating(list("abcdefg"), [4, 4, 3], 3, seed=0, rules=rules, attributes=attributes)
+    for r in range(3):
+        for t in range(3):
+            line = plan.why(r, t)
+            members = plan.rounds[r][t]
+            assert ("all from acme" in line) == (set(members) <= {"d", "e"} and len(members) > 1)
+
+
 def test_why_names_new_pairs_and_labels() -> None:
     plan = plan_seating(range(4), [2, 2], 3, seed=0)
     line = plan.why(0, 0, labels={0: "Ana", 1: "Bo", 2: "Cy", 3: "Di"})

@@ -5,12 +5,14 @@ from __future__ import annotations
 import random
 from itertools import combinations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dunbar.gatherings.bounds import (
     max_pairs_bound,
     min_overlap,
+    objective_bound,
     occupancy,
     star_bound,
     week_pair_bound,
@@ -96,3 +98,13 @@ def test_random_plans_never_beat_the_bounds(g: int, s: int, w: int, seed: int) -
     assert repeats >= max_pairs_bound(n, [s] * g, w)
     bound = week_pair_bound(n, [s] * g, w)
     assert bound is not None and repeats >= bound
+
+
+def test_objective_bound_by_hand() -> None:
+    # §5.3 LP, 15 at 3 tables of 5 over 4 rounds: 36 shared pair-rounds; with α = 1,
+    # γ = 2 doubles are cheapest: (120 − 36) − 2·36 = 12; with γ = 1 any mix gives 48.
+    assert objective_bound(15, [5, 5, 5], 4, 1.0, 2.0) == pytest.approx(12)
+    assert objective_bound(15, [5, 5, 5], 4, 1.0, 1.0) == pytest.approx(48)
+    # empty seats, by counting: 203 people at 26 tables of 8 seat at most 25 full
+    # tables and one of 3, 25·28 + 3 = 703 pairs a round; 3 rounds: 2109 < C(203, 2).
+    assert objective_bound(203, [8] * 26, 3, 1.0, 2.0) == 2109

@@ -166,9 +166,19 @@ def week_pair_bound(n: int, capacities: Sequence[int], rounds: int) -> int | Non
 def objective_bound(
     n: int, capacities: Sequence[int], rounds: int, new: float, over: float
 ) -> float | None:
-    """Most ``α·new_pairs − γ·Σ max(0, m − 1)²`` can be (§5.3 LP); ``None`` if seats stay empty."""
+    """Most ``α·new_pairs − γ·Σ max(0, m − 1)²`` can be (the §5.3 LP).
+
+    With empty seats the table sizes are open and the bound is only by counting:
+    ``α · min(W · P, C(n, 2))``, ``P`` the most pairs one round can seat (the
+    largest tables filled first).
+    """
     if sum(capacities) != n:
-        return None
+        left, most = n, 0
+        for cap in sorted(capacities, reverse=True):
+            take = min(cap, left)
+            most += _c2(take)
+            left -= take
+        return new * min(rounds * most, _c2(n))
     import numpy as np
     from scipy.optimize import linprog
 

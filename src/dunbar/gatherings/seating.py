@@ -280,12 +280,12 @@ class SeatingPlan:
                     f"{name(star)} meets {new[star]} new {'person' if new[star] == 1 else 'people'}"
                 )
         if self.attributes:
-            kinds = {self.attributes[p] for p in people if p in self.attributes}
-            if kinds:
-                if len(kinds) == 1:
-                    parts.append(f"all from {next(iter(kinds))}")
-                else:
-                    parts.append(f"{len(kinds)} organisations among {len(people)}")
+            known = [self.attributes[p] for p in people if p in self.attributes]
+            kinds = set(known)
+            if len(known) == len(people) and len(kinds) == 1:
+                parts.append(f"all from {known[0]}")
+            elif len(kinds) > 1:
+                parts.append(f"{len(kinds)} organisations among {len(people)}")
         return "; ".join(parts)
 
 
@@ -520,7 +520,7 @@ def plan_seating(
     attributes: Mapping[Person, Hashable] | None = None,
     objective: ObjectiveWeights | None = None,
     max_iterations: int | None = None,
-    stall_iterations: int | None = 20_000,
+    stall_iterations: int | None = None,
     use_designs: bool = True,
     progress: Progress | None = None,
 ) -> SeatingPlan:
@@ -531,6 +531,8 @@ def plan_seating(
     ignored. ``attributes`` ``{person: organisation}`` keeps tables diverse.
     ``progress(done, total)`` reports elapsed milliseconds of ``time_limit``.
     ``use_designs=False`` skips the constructions (search from a greedy start).
+    ``stall_iterations`` (default ``max(2000, 20 · seats)``; 0 for never) ends the
+    search after that many iterations without a better plan.
 
     Raises :class:`~dunbar.errors.ValidationError` on bad input (more guests than
     seats, a table below 2 seats, an unknown person in the rules, ``rounds < 1``)
@@ -648,7 +650,9 @@ def plan_seating(
             seed=rng,
             time_limit=time_limit,
             max_iterations=max_iterations,
-            stall_iterations=stall_iterations,
+            stall_iterations=(
+                max(2000, 20 * seats) if stall_iterations is None else (stall_iterations or None)
+            ),
             target=goal,
             progress=progress,
         )
