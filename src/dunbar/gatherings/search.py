@@ -155,6 +155,7 @@ def tabu_search(
         u[r] = up @ onehot
         d[r] = dn @ onehot
     total = total_value(f, tab)
+    lut = _lookup(f, n_rounds, n_seats)
     best_total, best_tab = total, tab.copy()
     trace = [(time.perf_counter() - start, total)]
     ghost = f.real.sum(axis=1) == 0
@@ -213,7 +214,7 @@ def tabu_search(
         k, rest = divmod(pick, n_seats * n_seats)
         i, j = divmod(rest, n_seats)
         r = int(rounds[k])
-        _swap(f, tab, m, up, dn, u, d, r, i, j)
+        _swap(f, tab, m, up, dn, u, d, r, i, j, lut)
         total += float(top)
         tenure = tenure_lo + int(rng.integers(tenure_span))
         tabu_until[r, i] = tabu_until[r, j] = it + tenure
@@ -238,7 +239,7 @@ def tabu_search(
                 if tab[rr, x] == tab[rr, y] or (ghost[x] and ghost[y]):
                     continue
                 before = _pair_sum(f, m)
-                _swap(f, tab, m, up, dn, u, d, rr, int(x), int(y))
+                _swap(f, tab, m, up, dn, u, d, rr, int(x), int(y), lut)
                 total += _pair_sum(f, m) - before
     if progress is not None:
         progress(limit_ms, limit_ms)
@@ -271,6 +272,14 @@ def _reset(
     return total_value(f, tab)
 
 
+def _lookup(f: PairFunction, n_rounds: int, n_seats: int) -> FloatArray | None:
+    """``f_ij(k)`` for ``k = 0 … R + 1`` as an S×S×(R+2) table (None when too big)."""
+    if n_seats * n_seats * (n_rounds + 2) > 20_000_000:
+        return None
+    levels = [f(np.full((n_seats, n_seats), float(k))) for k in range(n_rounds + 2)]
+    return np.ascontiguousarray(np.stack(levels, axis=-1))
+
+
 def _swap(
     f: PairFunction,
     tab: IntArray,
@@ -282,6 +291,7 @@ def _swap(
     r: int,
     i: int,
     j: int,
+    lut: FloatArray | None = None,
 ) -> None:
     """Swap seats ``i`` and ``j`` in round ``r`` and update every incremental array."""
     ta, tb = int(tab[r, i]), int(tab[r, j])
@@ -295,36 +305,41 @@ def _swap(
     ka = in_a[in_a != i]
     kb = in_b[in_b != j]
     row[i], row[j] = tb, ta
-    ks = np.concatenate([ka, kb])
-    n_rounds = tab.shape[0]
-    rr = np.broadcast_to(np.arange(n_rounds)[:, None], (n_rounds, len(ks)))
     for p, minus, plus in ((i, ka, kb), (j, kb, ka)):
         m[p, minus] -= 1
         m[minus, p] -= 1
         m[p, plus] += 1
         m[plus, p] += 1
-        mv = m[p, ks]
-        idx = (np.full(len(ks), p, dtype=np.int64), ks)
-        f_now = f(mv, idx)
-        new_up = f(mv + 1, idx) - f_now
-        new_dn = np.where(mv >= 1, f(np.maximum(mv - 1, 0), idx) - f_now, 0.0)
-        d_up = new_up - up[p, ks]
-        d_dn = new_dn - dn[p, ks]
-        up[p, ks] = new_up
-        up[ks, p] = new_up
-        dn[p, ks] = new_dn
-        dn[ks, p] = new_dn
-        cols = tab[:, ks]
-        np.add.at(
-            u,
-            (rr, p, cols),  # type: ignore[arg-type]
-            np.broadcast_to(d_up, cols.shape),
-        )
-        np.add.at(
-            d,
-            (rr, p, cols),  # type: ignore[arg-type]
-            np.broadcast_to(d_dn, cols.shape),
-        )
-        tp = tab[:, p][:, None]
-        u[rr, ks[None, :], tp] += d_up[None, :]
-        d[rr, ks[None, :], tp] += d_dn[None, :]
+    ks = np.concatenate([ka, kb])
+    rows = np.repeat(np.array([i, j], dtype=np.int64), len(ks))
+    cols = np.tile(ks, 2)
+    mv = m[rows, cols]
+    if lut is not None:
+        mi = mv.astype(np.int64)
+        base = lut[rows, cols, mi]
+        new_up = lut[rows, cols, mi + 1] - base
+        new_dn = np.where(mi >= 1, lut[rows, cols, np.maximum(mi - 1, 0)] - base, 0.0)
+    else:
+        idx = (rows, cols)
+        base = f(mv, idx)
+        new_up = f(mv + 1, idx) - base
+        new_dn = np.where(mv >= 1, f(np.maximum(mv - 1, 0), idx) - base, 0.0)
+    d_up = new_up - up[rows, cols]
+    d_dn = new_dn - dn[rows, cols]
+    up[rows, cols] = new_up
+    up[cols, rows] = new_up
+    dn[rows, cols] = new_dn
+    dn[cols, rows] = new_dn
+    n_rounds = tab.shape[0]
+    shape = (n_rounds, len(rows))
+    rr = np.broadcast_to(np.arange(n_rounds)[:, None], shape)
+    at_cols = tab[:, cols]
+    at_rows = tab[:, rows]
+    pr = np.broadcast_to(rows, shape)
+    pc = np.broadcast_to(cols, shape)
+    du = np.broadcast_to(d_up, shape)
+    dd = np.broadcast_to(d_dn, shape)
+    np.add.at(u, (rr, pr, at_cols), du)
+    np.add.at(d, (rr, pr, at_cols), dd)
+    np.add.at(u, (rr, pc, at_rows), du)
+    np.add.at(d, (rr, pc, at_rows), dd)
