@@ -77,7 +77,7 @@ from dunbar.gatherings.bounds import (
     weeks_bound,
 )
 from dunbar.gatherings.designs import construct, construction_weeks
-from dunbar.gatherings.search import PairFunction, Progress, tabu_search, total_value
+from dunbar.gatherings.search import PairFunction, Progress, counts, tabu_search, total_value
 
 __all__ = [
     "ObjectiveWeights",
@@ -674,7 +674,7 @@ def plan_seating(
         raise InfeasibleRulesError(
             [f"could not keep {b} with the other rules and tables" for b in broken]
         )
-    m = _counts(tables_arr[:, :n])
+    m = counts(tables_arr[:, :n])
     iu = np.triu_indices(n, 1)
     mm, hh, tt = m[iu], h_arr[:n, :n][iu], target[:n, :n][iu]
     repeats = int(np.maximum(mm - 1, 0).sum())
@@ -716,15 +716,6 @@ def _design_name(g: int, s: int, w: int) -> str:
     return f"AG(2, {g})" if g == s else f"TD({s}, {g})"
 
 
-def _counts(tables: np.ndarray[Any, np.dtype[np.int64]]) -> np.ndarray[Any, np.dtype[np.float64]]:
-    s = tables.shape[1]
-    m = np.zeros((s, s))
-    for row in tables:
-        m += row[:, None] == row[None, :]
-    np.fill_diagonal(m, 0)
-    return m
-
-
 def _from_schedule(
     design: list[list[list[int]]], seats: int
 ) -> np.ndarray[Any, np.dtype[np.int64]]:
@@ -738,7 +729,7 @@ def _from_schedule(
 def _objective(
     f: PairFunction, tables: np.ndarray[Any, np.dtype[np.int64]], n: int, ow: ObjectiveWeights
 ) -> SeatingObjective:
-    m = _counts(tables)[:n, :n]
+    m = counts(tables)[:n, :n]
     iu = np.triu_indices(n, 1)
     mm = m[iu]
     hh = f.history[:n, :n][iu]
