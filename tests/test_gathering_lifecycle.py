@@ -226,3 +226,26 @@ def test_match_and_suggest(ledger: Ledger, club: tuple[int, list[int]]) -> None:
     assert 0 < len(picks.picks) <= 4
     assert all(p.reason for p in picks.picks)
     assert picks.strong + picks.weak == len(picks.picks)
+
+
+def test_seating_exports(ledger: Ledger, club: tuple[int, list[int]]) -> None:
+    import csv
+    import io
+
+    gid, _ids = club
+    plan = ledger.plan_gathering(gid, tables=[3, 3, 3], rounds=2, seed=1, time_limit=1.0).plan
+    rows = list(csv.DictReader(io.StringIO(ledger.export_seating(gid, "csv"))))
+    assert len(rows) == 18
+    first = [r for r in rows if r["round"] == "1" and r["table"] == "1"]
+    assert [int(r["person_id"]) for r in first] == plan.rounds[0][0]
+    assert [r["seat"] for r in first] == ["1", "2", "3"]
+    page = ledger.export_seating(gid, "html")
+    assert page.startswith("<!doctype html>") and "http" not in page
+    assert page.count('<div class="card">') == 9  # one place card per guest
+    assert page.count("<h2>Round") == 2 and page.count('<div class="table">') == 6
+    assert "round 1: table" in page and "round 2: table" in page
+    with pytest.raises(ValidationError, match="unknown seating format"):
+        ledger.export_seating(gid, "pdf")
+    empty = ledger.add_gathering("Unplanned", on="2026-12-01")
+    assert ledger.export_seating(empty.id, "csv") == "round,table,seat,person_id,name\n"
+    assert "No seating yet" in ledger.export_seating(empty.id, "html")

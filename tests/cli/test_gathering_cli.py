@@ -66,3 +66,21 @@ def test_cli_plan_match_suggest(cli: Any) -> None:
         assert bad.code == 2 and message in bad.err and "Traceback" not in bad.err
     wrong = cli("gathering", "match", "Supper", "--slots", "2", "--available", "nobody")
     assert wrong.code == 2 and "--available takes" in wrong.err
+
+
+def test_cli_seating_export(cli: Any, tmp_path: Any) -> None:
+    for i in range(4):
+        assert cli("add", "person", f"Guest {i}").code == 0
+    assert cli("gathering", "new", "Supper", "--on", "2026-12-30").code == 0
+    assert cli("gathering", "invite", "Supper", *[f"Guest {i}" for i in range(4)]).code == 0
+    for i in range(4):
+        assert cli("gathering", "rsvp", "Supper", f"Guest {i}", "confirmed").code == 0
+    assert cli("gathering", "plan", "Supper", "--tables", "2,2", "--time-limit", "1").code == 0
+    out = cli("gathering", "export", "Supper")
+    assert out.code == 0 and out.out.splitlines()[0] == "round,table,seat,person_id,name"
+    assert len(out.out.splitlines()) == 5
+    page = tmp_path / "cards.html"
+    done = cli("gathering", "export", "Supper", "--format", "html", "--out", str(page))
+    assert done.code == 0 and page.read_text(encoding="utf-8").count('class="card"') == 4
+    bad = cli("gathering", "export", "Supper", "--format", "pdf")
+    assert bad.code == 2 and "unknown seating format" in bad.err

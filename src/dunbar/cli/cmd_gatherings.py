@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -282,3 +284,25 @@ def suggest(
         emit_json(result)
         return
     console().print(result.explain(), markup=False)
+
+
+@gathering_app.command("export")
+def export(
+    ctx: typer.Context,
+    gathering: GatheringArg,
+    format_: Annotated[
+        str, typer.Option("--format", "-f", help="csv, or html (table lists and place cards).")
+    ] = "csv",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File (default stdout).")] = None,
+) -> None:
+    """The seating plan as CSV, or as a printable page of table lists and place cards."""
+    with open_ledger(ctx) as ledger:
+        text = ledger.export_seating(gathering, format_)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.expanduser().write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError(f"cannot write {out}: {exc.strerror or exc}") from None
+    console().print(f"Wrote the seating of {gathering} to {out}", markup=False)

@@ -231,6 +231,16 @@ class GatheringLifeMixin(GatheringsMixin):
             ]
             return GatheringView(g, guests, plan, follow, gid in _closed(conn))
 
+    def export_seating(self, ref: str | int, fmt: str = "csv") -> str:
+        """The seating as CSV, or as a printable HTML page of table lists and place cards."""
+        from dunbar.exporters.seating_files import FORMATS, seating_csv, seating_html
+
+        fmt = fmt.lower()
+        if fmt not in FORMATS:
+            raise ValidationError(f"unknown seating format {fmt!r}: use {' or '.join(FORMATS)}")
+        view = self.gathering_view(ref)
+        return seating_csv(view) if fmt == "csv" else seating_html(view)
+
     def invite(self, ref: str | int, people_refs: Sequence[str | int]) -> list[Attendee]:
         """Invite people; someone already confirmed or attending keeps their status."""
         if not people_refs:
