@@ -47,6 +47,7 @@ import hashlib
 import re
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from dunbar.errors import ValidationError
 from dunbar.importers.email_headers import (
@@ -75,10 +76,12 @@ from dunbar.store.encounters import FUTURE_SLACK
 __all__ = [
     "MessageReader",
     "RawMessage",
+    "Scanned",
     "is_no_reply",
     "left_out",
     "name_from_address",
     "read_messages",
+    "scan_message",
 ]
 
 FIRST_YEAR = 1971
@@ -168,6 +171,25 @@ class RawMessage:
         return f"{self.file}:{self.line}" if self.line is not None else self.file
 
 
+def _addresses(fields: Fields, name: str, clean: dict[str, str | None]) -> list[tuple[str, str]]:
+    """``(display name, normalised address)`` of a field; invalid addresses dropped.
+    ``clean`` remembers addresses as written -> normalised (``None``: not an address)."""
+    found: list[tuple[str, str]] = []
+    for value in fields.get(name, ()):
+        for display, address in parse_addresses(value):
+            normal = clean.get(address, "")
+            if normal == "":  # not seen yet (None: seen, and not an address)
+                if len(clean) >= ADDRESS_CACHE:
+                    clean.clear()
+                try:
+                    normal = clean[address] = normalise_email(address)
+                except ValidationError:
+                    normal = clean[address] = None
+            if normal is not None:
+                found.append((display, normal))
+    return found
+
+
 class _Ties:
     """Pairs of addresses seen on the same messages: count, first and last day."""
 
@@ -196,6 +218,7 @@ class MessageReader:
         self.now = options.now
         self.people: dict[str, PersonRecord] = {}
         self._clean: dict[str, str | None] = {}
+        self._read: dict[str, list[tuple[str, str]]] | None = None
         self.ties = _Ties()
         self.tied_messages: set[int] = set()
         self.considered = 0
@@ -207,7 +230,22 @@ class MessageReader:
         if not raw.draft and _plainly_list_mail(raw.header):  # most of a mailbox: be quick
             yield Skipped(self.options.file, LIST)
             return
-        fields = header_fields(raw.header)
+        yield from self.read_fields(header_fields(raw.header), raw)
+
+    def read_scanned(self, scanned: Scanned) -> Iterator[Parsed]:
+        """:meth:`read` of a message that :func:`scan_message` has read (in a worker
+        process): its fields and addresses are taken as they are."""
+        self._read = scanned.addresses
+        try:
+            yield from self.read_fields(
+                scanned.fields, RawMessage(b"", self.options.file, scanned.line)
+            )
+        finally:
+            self._read = None
+
+    def read_fields(self, fields: Fields, raw: RawMessage) -> Iterator[Parsed]:
+        """:meth:`read` from the fields of ``raw``'s header block (``raw.header`` is
+        not looked at)."""
         if not fields:
             yield Rejection(
                 self.options.file, raw.where(), "not an email message: no From, To or Date"
@@ -303,21 +341,9 @@ class MessageReader:
 
     def _addresses(self, fields: Fields, name: str) -> list[tuple[str, str]]:
         """``(display name, normalised address)`` of a field; invalid addresses dropped."""
-        found: list[tuple[str, str]] = []
-        clean = self._clean
-        for value in fields.get(name, ()):
-            for display, address in parse_addresses(value):
-                normal = clean.get(address, "")
-                if normal == "":  # not seen yet (None: seen, and not an address)
-                    if len(clean) >= ADDRESS_CACHE:
-                        clean.clear()
-                    try:
-                        normal = clean[address] = normalise_email(address)
-                    except ValidationError:
-                        normal = clean[address] = None
-                if normal is not None:
-                    found.append((display, normal))
-        return found
+        if self._read is not None:  # read by the worker
+            return self._read.get(name, [])
+        return _addresses(fields, name, self._clean)
 
     def _when(self, fields: Fields, raw: RawMessage) -> Generator[Parsed, None, dt.datetime | None]:
         # Yields a rejection (the date is then None) or a warning; returns the date.
@@ -373,6 +399,50 @@ class MessageReader:
             record.emails.append(address)
             self.people[address] = record
         return record
+
+
+class Scanned(NamedTuple):
+    """A message that may be personal mail: its wanted fields, its line, and the
+    ``(display name, normalised address)`` of each address field."""
+
+    fields: Fields
+    line: int | None
+    addresses: dict[str, list[tuple[str, str]]]
+
+
+_ADDRESS_FIELDS = (
+    "from",
+    "sender",
+    "to",
+    "cc",
+    "bcc",
+    "delivered-to",
+    "x-original-to",
+    "envelope-to",
+)
+
+
+def scan_message(
+    raw: RawMessage, clean: dict[str, str | None]
+) -> Scanned | Skipped | Rejection | None:
+    """The part of :meth:`MessageReader.read` that needs no options and keeps no
+    state (but ``clean``, the cache of normalised addresses): what a worker process
+    sends instead of the header block (see :func:`~.worker.read_mbox_in_worker`).
+    ``None`` for plainly list mail (left out as :data:`LIST`); a skip or rejection
+    when the fields decide it; else the fields and every address field read."""
+    if not raw.draft and _plainly_list_mail(raw.header):
+        return None
+    fields = header_fields(raw.header)
+    if not fields:
+        return Rejection(raw.file, raw.where(), "not an email message: no From, To or Date")
+    reason = left_out(fields, draft=raw.draft)
+    if reason is not None:
+        return Skipped(raw.file, reason)
+    return Scanned(
+        fields,
+        raw.line,
+        {name: _addresses(fields, name, clean) for name in _ADDRESS_FIELDS if name in fields},
+    )
 
 
 def read_messages(

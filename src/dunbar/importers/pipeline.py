@@ -296,6 +296,8 @@ class ImportSession:
             items = ((item, None) for item in fmt.read_folder(source, options))
         elif fmt.name in worker.PARALLEL_FORMATS and source.size >= worker.PARALLEL_BYTES:
             items = worker.parse_in_worker(path, fmt.name, options, region=self.region)
+        elif fmt.name == "mbox" and source.size >= worker.PARALLEL_BYTES:
+            items = worker.read_mbox_in_worker(path, options)
         else:
             items = ((item, None) for item in fmt.parse(source.stream, options))
         try:
@@ -309,7 +311,8 @@ class ImportSession:
                 if isinstance(item, Skipped):
                     n = report.filtered[item.reason] = report.filtered.get(item.reason, 0) + 1
                     if self.progress is not None and n % 200 == 0:
-                        self.progress(str(path), report.records, source.position, source.size)
+                        done = source.position if position is None else position
+                        self.progress(str(path), report.records, done, source.size)
                     continue
                 report.records += 1
                 pending += 1
