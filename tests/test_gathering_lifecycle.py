@@ -249,3 +249,34 @@ def test_seating_exports(ledger: Ledger, club: tuple[int, list[int]]) -> None:
     empty = ledger.add_gathering("Unplanned", on="2026-12-01")
     assert ledger.export_seating(empty.id, "csv") == "round,table,seat,person_id,name\n"
     assert "No seating yet" in ledger.export_seating(empty.id, "html")
+
+
+def test_a_recurring_club_remembers_who_met(ledger: Ledger) -> None:
+    ids = [ledger.add_person(f"Member {i}").id for i in range(6)]
+    first = ledger.add_gathering("Club night 1", on="2026-11-04", series="Supper club")
+    assert first.series == "Supper club"
+    for pid in ids[:4]:
+        ledger.rsvp(first.id, pid, "attended")
+    for seat, pid in enumerate(ids[:2], start=1):
+        ledger.seat(first.id, pid, round_no=1, table=1, seat=seat)
+    for seat, pid in enumerate(ids[2:4], start=1):
+        ledger.seat(first.id, pid, round_no=1, table=2, seat=seat)
+    ledger.close_gathering(first.id)
+    assert ledger.series_members("supper CLUB") == sorted(ids[:4])
+    second = ledger.add_gathering("Club night 2", on="2026-11-25", series="Supper club")
+    invited = ledger.invite(second.id, [ids[4]], members=True)
+    assert sorted(a.person_id for a in invited) == sorted(ids[:5])
+    for pid in ids[:4]:
+        ledger.rsvp(second.id, pid, "confirmed")
+    plan = ledger.plan_gathering(second.id, tables=[2, 2], seed=3, time_limit=1.0).plan
+    # Members 0 and 1 sat together at the first evening, so did 2 and 3: the new
+    # evening pairs each with someone new (GATHERINGS.md §6: new pairs first).
+    assert set(plan.history) == {(ids[0], ids[1]), (ids[2], ids[3])}
+    tables = [sorted(t) for t in plan.rounds[0]]
+    assert sorted(ids[:2]) not in tables and sorted(ids[2:4]) not in tables
+    lonely = ledger.add_gathering("One-off", on="2026-11-26")
+    with pytest.raises(ValidationError, match="not part of a series"):
+        ledger.invite(lonely.id, members=True)
+    empty = ledger.add_gathering("New club 1", on="2026-11-26", series="Walkers")
+    with pytest.raises(ValidationError, match="no members yet"):
+        ledger.invite(empty.id, members=True)

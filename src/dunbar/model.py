@@ -257,6 +257,8 @@ class Gathering:
     venue: str | None = None
     capacity: int | None = None
     notes: str | None = None
+    series: str | None = None
+    """The recurring club this evening belongs to, if any."""
 
 
 @dataclass(frozen=True)

@@ -84,3 +84,21 @@ def test_cli_seating_export(cli: Any, tmp_path: Any) -> None:
     assert done.code == 0 and page.read_text(encoding="utf-8").count('class="card"') == 4
     bad = cli("gathering", "export", "Supper", "--format", "pdf")
     assert bad.code == 2 and "unknown seating format" in bad.err
+
+
+def test_cli_series_members(cli: Any) -> None:
+    for i in range(3):
+        assert cli("add", "person", f"Member {i}").code == 0
+    made = cli("gathering", "new", "Night 1", "--on", "2026-11-04", "--series", "Supper club")
+    assert made.code == 0 and "series Supper club" in made.out
+    for i in range(3):
+        assert cli("gathering", "rsvp", "Night 1", f"Member {i}", "attended").code == 0
+    assert cli("gathering", "close", "Night 1").code == 0
+    assert (
+        cli("gathering", "new", "Night 2", "--on", "2026-12-30", "--series", "Supper club").code
+        == 0
+    )
+    invited = cli("gathering", "invite", "Night 2", "--members")
+    assert invited.code == 0 and invited.out.strip() == "3 invited"
+    nothing = cli("gathering", "invite", "Night 2")
+    assert nothing.code == 2 and "name at least one person" in nothing.err

@@ -29,12 +29,18 @@ def new(
     kind: Annotated[str, typer.Option(help="dinner, event or meetup.")] = "dinner",
     capacity: Annotated[int | None, typer.Option(help="Seats, if limited.")] = None,
     venue: Annotated[str | None, typer.Option(help="Where.")] = None,
+    series: Annotated[
+        str | None, typer.Option(help="The recurring club it belongs to, e.g. 'Supper club'.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Create a gathering."""
+    """Create a gathering (an evening of a recurring club with --series)."""
     with open_ledger(ctx) as ledger:
-        g = ledger.add_gathering(name, on=on, kind=kind, capacity=capacity, venue=venue)
+        g = ledger.add_gathering(
+            name, on=on, kind=kind, capacity=capacity, venue=venue, series=series
+        )
     seats = f", {g.capacity} seats" if g.capacity else ""
+    seats += f", series {g.series}" if g.series else ""
     done(
         g,
         f"Gathering #{g.id}: {g.name}, {g.kind.value} on {g.on.isoformat()}{seats}",
@@ -96,12 +102,15 @@ def show(ctx: typer.Context, gathering: GatheringArg, as_json: JsonOption = Fals
 def invite(
     ctx: typer.Context,
     gathering: GatheringArg,
-    people: Annotated[list[str], typer.Argument(help="Who to invite.")],
+    people: Annotated[list[str] | None, typer.Argument(help="Who to invite.")] = None,
+    members: Annotated[
+        bool, typer.Option("--members", help="Also invite every member of its series.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Invite people (those who already answered keep their answer)."""
     with open_ledger(ctx) as ledger:
-        result = ledger.invite(gathering, people)
+        result = ledger.invite(gathering, people or [], members=members)
     done(result, f"{len(result)} invited", as_json=as_json)
 
 

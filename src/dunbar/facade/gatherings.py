@@ -59,6 +59,7 @@ class GatheringsMixin(LedgerBase):
         venue: str | None = None,
         capacity: int | None = None,
         notes_text: str | None = None,
+        series: str | None = None,
     ) -> Gathering:
         gkind = parse_enum(GatheringKind, kind, what="gathering kind")
         with self._write() as conn:
@@ -71,6 +72,7 @@ class GatheringsMixin(LedgerBase):
                 capacity=capacity,
                 notes_text=notes_text,
                 now=self.now(),
+                series=series,
             )
 
     def gathering(self, gathering_id: int) -> Gathering:
@@ -241,17 +243,39 @@ class GatheringLifeMixin(GatheringsMixin):
         view = self.gathering_view(ref)
         return seating_csv(view) if fmt == "csv" else seating_html(view)
 
-    def invite(self, ref: str | int, people_refs: Sequence[str | int]) -> list[Attendee]:
-        """Invite people; someone already confirmed or attending keeps their status."""
-        if not people_refs:
+    def series_members(self, series: str) -> list[int]:
+        """Everyone (but me) who attended a gathering of ``series``, by id."""
+        with self._read() as conn:
+            return _members(conn, series)
+
+    def invite(
+        self, ref: str | int, people_refs: Sequence[str | int] = (), *, members: bool = False
+    ) -> list[Attendee]:
+        """Invite people; someone already confirmed or attending keeps their status.
+
+        ``members=True`` also invites every member of the gathering's series
+        (everyone who attended one of its earlier evenings).
+        """
+        if not people_refs and not members:
             raise ValidationError("name at least one person to invite")
         with self._write() as conn:
             gid = _resolve_gathering(conn, ref)
+            g = records.load_gathering(conn, gid)
             _not_closed(conn, gid)
             me = people_store.me_id(conn)
             current = {a.person_id: a for a in records.attendees(conn, gid)}
+            wanted: list[str | int] = list(people_refs)
+            if members:
+                if g.series is None:
+                    raise ValidationError(
+                        f"{g.name} is not part of a series: dunbar gathering new NAME --series S"
+                    )
+                found = _members(conn, g.series)
+                if not found:
+                    raise ValidationError(f"the series {g.series!r} has no members yet")
+                wanted.extend(found)
             out = []
-            for person in people_refs:
+            for person in wanted:
                 pid = people_store.resolve_person(conn, person)
                 if pid == me:
                     raise ValidationError("you host it: invite your guests")
@@ -370,6 +394,24 @@ _STATUS_ORDER = {
     AttendanceStatus.INVITED: 2,
     AttendanceStatus.NO_SHOW: 3,
 }
+
+
+def _members(conn: Connection, series: str) -> list[int]:
+    key = name_key(series)
+    ids = [
+        int(r.id)
+        for r in conn.execute(select(gatherings.c.id, gatherings.c.series))
+        if r.series is not None and name_key(str(r.series)) == key
+    ]
+    if not ids:
+        return []
+    me = people_store.me_id(conn)
+    rows = conn.execute(
+        select(attendance.c.person_id)
+        .where(attendance.c.gathering_id.in_(ids), attendance.c.status == "attended")
+        .distinct()
+    ).scalars()
+    return sorted({int(p) for p in rows} - {me})
 
 
 def _closed(conn: Connection) -> set[int]:

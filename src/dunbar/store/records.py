@@ -327,6 +327,7 @@ def gathering_from_row(r: Row[Any]) -> Gathering:
         venue=r.venue,
         capacity=r.capacity,
         notes=r.notes,
+        series=r.series,
     )
 
 
@@ -340,6 +341,7 @@ def insert_gathering(
     capacity: int | None,
     notes_text: str | None,
     now: dt.datetime,
+    series: str | None = None,
 ) -> Gathering:
     if capacity is not None and capacity < 1:
         raise ValidationError(f"capacity must be at least 1, got {capacity}", field="capacity")
@@ -354,6 +356,7 @@ def insert_gathering(
                 capacity=capacity,
                 notes=notes_text,
                 created_at=now,
+                series=None if series is None else _text(series, "series name", 300),
             )
         )
     )

@@ -19,7 +19,7 @@ __all__ = ["APPLICATION", "HEAD", "REVISIONS", "current_revision", "stamp_meta",
 #: Every revision this dunbar knows, oldest first. ``tests`` check that this
 #: matches the migration scripts.
 REVISIONS: tuple[str, ...] = (
-    "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009",
+    "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010",
 )  # fmt: skip
 HEAD = REVISIONS[-1]
 APPLICATION = "dunbar"

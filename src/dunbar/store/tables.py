@@ -142,6 +142,7 @@ gatherings = Table(
     Column("capacity", Integer),
     Column("notes", Text),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("series", String(300), index=True),
     CheckConstraint(_in("kind", ("dinner", "event", "meetup")), name="kind"),
     CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
 )
