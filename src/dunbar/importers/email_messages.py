@@ -171,6 +171,17 @@ class RawMessage:
         return f"{self.file}:{self.line}" if self.line is not None else self.file
 
 
+def _dated(fields: Fields) -> tuple[dt.datetime, str | None] | str:
+    """:func:`~.email_headers.parse_date` of the Date field, or why there is no date."""
+    values = fields.get("date")
+    if not values or not values[0].strip():
+        return "no Date header"
+    try:
+        return parse_date(values[0])
+    except ValueError as exc:
+        return str(exc)
+
+
 def _addresses(fields: Fields, name: str, clean: dict[str, str | None]) -> list[tuple[str, str]]:
     """``(display name, normalised address)`` of a field; invalid addresses dropped.
     ``clean`` remembers addresses as written -> normalised (``None``: not an address)."""
@@ -219,6 +230,7 @@ class MessageReader:
         self.people: dict[str, PersonRecord] = {}
         self._clean: dict[str, str | None] = {}
         self._read: dict[str, list[tuple[str, str]]] | None = None
+        self._dated: tuple[dt.datetime, str | None] | str | None = None
         self.ties = _Ties()
         self.tied_messages: set[int] = set()
         self.considered = 0
@@ -235,26 +247,30 @@ class MessageReader:
     def read_scanned(self, scanned: Scanned) -> Iterator[Parsed]:
         """:meth:`read` of a message that :func:`scan_message` has read (in a worker
         process): its fields and addresses are taken as they are."""
-        self._read = scanned.addresses
+        self._read, self._dated = scanned.addresses, scanned.dated
         try:
             yield from self.read_fields(
-                scanned.fields, RawMessage(b"", self.options.file, scanned.line)
+                scanned.fields, RawMessage(b"", self.options.file, scanned.line), known=True
             )
         finally:
-            self._read = None
+            self._read = self._dated = None
 
-    def read_fields(self, fields: Fields, raw: RawMessage) -> Iterator[Parsed]:
+    def read_fields(
+        self, fields: Fields, raw: RawMessage, *, known: bool = False
+    ) -> Iterator[Parsed]:
         """:meth:`read` from the fields of ``raw``'s header block (``raw.header`` is
-        not looked at)."""
-        if not fields:
-            yield Rejection(
-                self.options.file, raw.where(), "not an email message: no From, To or Date"
-            )
-            return
-        reason = left_out(fields, draft=raw.draft)
-        if reason is not None:
-            yield Skipped(self.options.file, reason)
-            return
+        not looked at). ``known``: the fields are known not to be left out (as
+        :func:`scan_message` checked)."""
+        if not known:
+            if not fields:
+                yield Rejection(
+                    self.options.file, raw.where(), "not an email message: no From, To or Date"
+                )
+                return
+            reason = left_out(fields, draft=raw.draft)
+            if reason is not None:
+                yield Skipped(self.options.file, reason)
+                return
         named = self._addresses(fields, "from") or self._addresses(fields, "sender")
         if not named:
             yield Rejection(self.options.file, raw.where(), "no sender address in From")
@@ -347,15 +363,11 @@ class MessageReader:
 
     def _when(self, fields: Fields, raw: RawMessage) -> Generator[Parsed, None, dt.datetime | None]:
         # Yields a rejection (the date is then None) or a warning; returns the date.
-        values = fields.get("date")
-        if not values or not values[0].strip():
-            yield Rejection(self.options.file, raw.where(), "no Date header")
+        dated = self._dated if self._dated is not None else _dated(fields)
+        if isinstance(dated, str):
+            yield Rejection(self.options.file, raw.where(), dated)
             return None
-        try:
-            when, note = parse_date(values[0])
-        except ValueError as exc:
-            yield Rejection(self.options.file, raw.where(), str(exc))
-            return None
+        when, note = dated
         if when.year < FIRST_YEAR:
             yield Rejection(
                 self.options.file, raw.where(), f"dated {when.year}, before email existed"
@@ -408,6 +420,8 @@ class Scanned(NamedTuple):
     fields: Fields
     line: int | None
     addresses: dict[str, list[tuple[str, str]]]
+    dated: tuple[dt.datetime, str | None] | str
+    """The Date read (and the note on it), or why it was not."""
 
 
 _ADDRESS_FIELDS = (
@@ -429,7 +443,7 @@ def scan_message(
     state (but ``clean``, the cache of normalised addresses): what a worker process
     sends instead of the header block (see :func:`~.worker.read_mbox_in_worker`).
     ``None`` for plainly list mail (left out as :data:`LIST`); a skip or rejection
-    when the fields decide it; else the fields and every address field read."""
+    when the fields decide it; else the fields, every address field and the Date, read."""
     if not raw.draft and _plainly_list_mail(raw.header):
         return None
     fields = header_fields(raw.header)
@@ -442,6 +456,7 @@ def scan_message(
         fields,
         raw.line,
         {name: _addresses(fields, name, clean) for name in _ADDRESS_FIELDS if name in fields},
+        _dated(fields),
     )
 
 
