@@ -219,6 +219,9 @@ def test_match_and_suggest(ledger: Ledger, club: tuple[int, list[int]]) -> None:
     assert report.plan.total >= report.plan.baseline - 1e-9
     with pytest.raises(ValidationError):
         ledger.match_gathering(gid, slots=0)
+    stranger = ledger.add_person("Stranger").id
+    with pytest.raises(ValidationError, match=f"#{stranger} is not a confirmed guest"):
+        ledger.match_gathering(gid, slots=2, availability={"Stranger": [1]})
     for i in range(3):
         ledger.log("Lunch", with_=[f"Guest {i}"], when=f"2025-0{i + 1}-10")
     other = ledger.add_gathering("Next one", on="2026-12-01", capacity=4)

@@ -142,8 +142,9 @@ class PlansMixin(GatheringLifeMixin, NetworkMixin):
                 f"nobody has confirmed for {g.name}: "
                 "dunbar gathering rsvp GATHERING PERSON confirmed"
             )
-        for pid in {p for pair in (*pairs_together, *pairs_apart) for p in pair} - set(guests):
-            raise ValidationError(f"#{pid} is not a confirmed guest of {g.name}")
+        outside = {p for pair in (*pairs_together, *pairs_apart) for p in pair} - set(guests)
+        if outside:
+            raise ValidationError(f"#{min(outside)} is not a confirmed guest of {g.name}")
         net = network or self.network()
         profiles = self._profiles(net, guests)
         known = [(a, b) for a, b in net.graph.subgraph(guests).edges()]
@@ -204,8 +205,9 @@ class PlansMixin(GatheringLifeMixin, NetworkMixin):
         guests = self._guests(gid)
         if len(guests) < 2:
             raise ValidationError(f"{g.name} needs two confirmed guests for 1:1 meetings")
-        for pid in set(avail) - set(guests):
-            raise ValidationError(f"#{pid} is not a confirmed guest of {g.name}")
+        outside = set(avail) - set(guests)
+        if outside:
+            raise ValidationError(f"#{min(outside)} is not a confirmed guest of {g.name}")  # type: ignore[type-var]
         net = network or self.network()
         profiles = self._profiles(net, guests)
         known = [(a, b) for a, b in net.graph.subgraph(guests).edges()]

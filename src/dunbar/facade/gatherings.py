@@ -199,17 +199,13 @@ class GatheringLifeMixin(GatheringsMixin):
         with self._read() as conn:
             gid = _resolve_gathering(conn, ref)
             g = records.load_gathering(conn, gid)
+            here = (
+                select(attendance.c.person_id)
+                .where(attendance.c.gathering_id == gid)
+                .union(select(seating.c.person_id).where(seating.c.gathering_id == gid))
+            )
             names = dict(
-                conn.execute(
-                    select(people.c.id, people.c.name)
-                    .join(attendance, attendance.c.person_id == people.c.id, isouter=True)
-                    .where(
-                        (attendance.c.gathering_id == gid)
-                        | people.c.id.in_(
-                            select(seating.c.person_id).where(seating.c.gathering_id == gid)
-                        )
-                    )
-                ).all()
+                conn.execute(select(people.c.id, people.c.name).where(people.c.id.in_(here))).all()
             )
             guests = sorted(
                 (

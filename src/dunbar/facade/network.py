@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dunbar.errors import AmbiguousError, NotFoundError, ValidationError
+from dunbar.errors import NotFoundError, ValidationError
 from dunbar.facade.strength import StrengthMixin
 from dunbar.normalise import name_key
 
@@ -258,8 +258,6 @@ class NetworkMixin(StrengthMixin):
             try:
                 with self._read() as conn:
                     pid = people_store.resolve_person(conn, target)
-            except AmbiguousError:
-                raise
             except NotFoundError:
                 if kind == "person":
                     raise NotFoundError(_unknown(net, text, "person")) from None
@@ -361,29 +359,30 @@ def _unknown(net: Network, text: str, what: str) -> str:
 
 
 def _no_path(net: Network, spec: PathTarget, max_hops: int) -> tuple[str, list[str]]:
-    """Why there is no path, and what is nearest."""
+    """Why there is no path, and what is nearest (over the same usable ties as paths)."""
     import networkx as nx
 
     G = net.graph
-    usable = nx.subgraph_view(G, filter_edge=lambda a, b: G.edges[a, b].get("strength", 0) > 0)
-    lengths = nx.single_source_shortest_path_length(usable, net.me)
-    reach = [(lengths[p], p) for p in spec.people if p in lengths]
+    index = net.index()
     who = spec.text if spec.kind == "person" else f"anyone matching {spec.text!r}"
-    if reach:
-        hops, pid = min(reach)
-        route = nx.shortest_path(usable, net.me, pid)
-        names = " → ".join(net.name(n) for n in route)
+    nearest = index.nearest_reachable(net.me, set(spec.people))
+    if nearest is not None:
+        target, hops = nearest
+        best = index.intro_paths(net.me, target, k=1, max_hops=hops)[0]
+        names = " → ".join(net.name(int(n)) for n in best.nodes)  # type: ignore[call-overload]
         return (
             f"no warm path to {who} within {max_hops} hops; the nearest route is {hops} hops "
             f"({names}): try --max-hops {hops}",
             [names],
         )
+    usable = nx.subgraph_view(G, filter_edge=lambda a, b: G.edges[a, b].get("strength", 0) > 0)
+    lengths = nx.single_source_shortest_path_length(usable, net.me, cutoff=max_hops)
     alternatives: list[str] = []
     targets = [G.nodes[p] for p in spec.people]
     orgs = {d.get("organisation") for d in targets if d.get("organisation")}
     tags = {t for d in targets for t in d.get("tags", ())}
     for n, d in G.nodes(data=True):
-        if n == net.me or n not in lengths or lengths[n] > max_hops:
+        if n == net.me or n not in lengths:
             continue
         if d.get("organisation") in orgs or tags.intersection(d.get("tags", ())):
             alternatives.append(str(d.get("name")))

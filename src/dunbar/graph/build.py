@@ -35,7 +35,6 @@ say why dunbar believes the two know each other, for ``dunbar path``.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -379,8 +378,3 @@ KINDS = (
 KIND_CODES = {name: i for i, name in enumerate(KINDS)}
 KIND_TUPLES = _KindTuples()
 MY_TIE = ("my tie",)
-
-
-def finite(value: float | None) -> float | None:
-    """``value`` unless it is None or NaN."""
-    return None if value is None or math.isnan(value) else value

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection
 
-from dunbar.store.tallies import _CHANNEL_SQL, UNIX_DAY, rows_of
+from dunbar.store.tallies import UNIX_DAY, channel_sql, day_sql, rows_of
 
 __all__ = ["NetworkRows", "PersonRow", "network_rows", "shared_episodes"]
 
@@ -85,11 +85,8 @@ def shared_episodes(conn: Connection, *, max_group: int) -> dict[str, np.ndarray
     (``a < b``), ``day`` (ordinal), ``channel`` (code), ``minutes`` (NaN when
     unknown) and ``group`` (participants in that encounter).
     """
-    if conn.dialect.name == "sqlite":
-        day = "CAST(julianday(substr(x.occurred_at, 1, 10)) - 2440587.5 AS INTEGER)"
-    else:
-        day = "CAST(FLOOR(EXTRACT(EPOCH FROM x.occurred_at) / 86400) AS BIGINT)"
-    channel = _CHANNEL_SQL.replace("channel", "e.channel")
+    day = day_sql(conn, "x.occurred_at")
+    channel = channel_sql("e.channel")
     sql = (
         f"SELECT x.person_id, y.person_id, {day}, {channel}, COALESCE(e.minutes, -1), g.n "
         "FROM (SELECT encounter_id, COUNT(*) AS n FROM encounter_participants "

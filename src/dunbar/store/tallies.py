@@ -72,18 +72,23 @@ def _code_sql(column: str, codes: dict[str, int], default: int) -> str:
     return f"CASE {column} {cases} ELSE {default} END"
 
 
-_CHANNEL_SQL = _code_sql(
-    "channel", {c.value: CHANNEL_CODES[c] for c in Channel}, CHANNEL_CODES[Channel.REACTION]
-)
+def channel_sql(column: str = "channel") -> str:
+    """SQL for a channel column as its ``CHANNEL_CODES`` code."""
+    return _code_sql(
+        column, {c.value: CHANNEL_CODES[c] for c in Channel}, CHANNEL_CODES[Channel.REACTION]
+    )
+
+
+_CHANNEL_SQL = channel_sql()
 _DIRECTION_SQL = _code_sql("initiative", {"out": 1, "in": 2}, 0)
 
 
-def _day_sql(conn: Connection) -> str:
-    """The UTC calendar day of ``occurred_at``, as days since 1970-01-01."""
+def day_sql(conn: Connection, column: str = "occurred_at") -> str:
+    """The UTC calendar day of a time column, as days since 1970-01-01."""
     if conn.dialect.name == "sqlite":
         # Stored as UTC text 'YYYY-MM-DD HH:MM:SS.ffffff'.
-        return "CAST(julianday(substr(occurred_at, 1, 10)) - 2440587.5 AS INTEGER)"
-    return "CAST(FLOOR(EXTRACT(EPOCH FROM occurred_at) / 86400) AS BIGINT)"
+        return f"CAST(julianday(substr({column}, 1, 10)) - 2440587.5 AS INTEGER)"
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {column}) / 86400) AS BIGINT)"
 
 
 def rows_of(conn: Connection, sql: str) -> list[tuple[Any, ...]]:
@@ -112,7 +117,7 @@ def episode_arrays(conn: Connection, person_ids: Sequence[int] | None = None) ->
     encounters) through the driver's cursor, joined in numpy: a million
     encounters are read in about two seconds (benchmarks/RESULTS.md).
     """
-    day = _day_sql(conn)
+    day = day_sql(conn)
     part_sql = f"SELECT encounter_id, person_id, {day} FROM encounter_participants"
     enc_sql = (
         f"SELECT id, ({_CHANNEL_SQL}) * 3 + ({_DIRECTION_SQL}), COALESCE(minutes, -1) "
