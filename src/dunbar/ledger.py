@@ -27,6 +27,7 @@ from dunbar.errors import (
 )
 from dunbar.facade.base import Clock, LedgerBase, utcnow
 from dunbar.facade.calibration import CalibrationMixin
+from dunbar.facade.credentials import CredentialsMixin
 from dunbar.facade.gathering_plans import PlansMixin
 from dunbar.facade.imports import ImportsMixin
 from dunbar.facade.insights import InsightsMixin
@@ -129,6 +130,7 @@ class Ledger(
     PlansMixin,
     ImportsMixin,
     TopicsMixin,
+    CredentialsMixin,
     LedgerBase,
 ):
     """An open dunbar ledger (SQLite file or PostgreSQL database)."""

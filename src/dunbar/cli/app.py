@@ -55,6 +55,8 @@ ORDER = (
     "backup",
     "restore",
     "migrate",
+    "serve",
+    "token",
     "demo",
 )
 

@@ -27,14 +27,6 @@ KindOption = Annotated[
     ),
 ]
 
-SECTION_TITLES = {
-    "follow_up": "Follow-ups due",
-    "favour": "Favours",
-    "fading": "Fading: overdue for their circle",
-    "dormant": "Dormant ties worth reviving",
-    "occasion": "Occasions",
-}
-
 
 def _item_json(item: AgendaItem) -> dict[str, Any]:
     out: dict[str, Any] = to_jsonable(item)
@@ -96,6 +88,8 @@ def agenda(
 
 def _show_agenda(result: Agenda, *, explain: bool, ics: Path | None) -> None:
     from rich.text import Text
+
+    from dunbar.strength.agenda import SECTION_TITLES
 
     out = console()
     out.print(Text(f"Agenda for {result.today:%A %d %B %Y}", style="bold"))

@@ -25,6 +25,7 @@ from dunbar.cli import (  # noqa: F401
     cmd_records,
     cmd_strength,
     cmd_topics,
+    cmd_web,
 )
 from dunbar.cli.app import app
 from dunbar.cli.render import err

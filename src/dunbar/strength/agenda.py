@@ -37,6 +37,7 @@ from dunbar.strength.reconnect import DormantScore, FadingItem
 
 __all__ = [
     "KINDS",
+    "SECTION_TITLES",
     "Agenda",
     "AgendaItem",
     "Contact",
@@ -54,6 +55,14 @@ __all__ = [
 
 #: The sections, in the order the agenda shows them.
 KINDS = ("follow_up", "favour", "fading", "dormant", "occasion")
+# How the CLI and the web app head each section.
+SECTION_TITLES = {
+    "follow_up": "Follow-ups due",
+    "favour": "Favours",
+    "fading": "Fading: overdue for their circle",
+    "dormant": "Dormant ties worth reviving",
+    "occasion": "Occasions",
+}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,137 @@
+"""What every route needs: the ledger, the login check, CSRF, the writer lock, rendering.
+
+Routes stay thin: they read the request, call the same :class:`~dunbar.Ledger`
+facade as the CLI and render a template. Writes go through :func:`writing`, one
+lock per app, so that concurrent requests never race for SQLite's write lock
+(PostgreSQL would not need it; it costs nothing there).
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from dunbar.web.security import csrf_token
+
+if TYPE_CHECKING:
+    from dunbar.ledger import Ledger
+    from dunbar.web.freshness import Freshness
+    from dunbar.web.jobs import JobRegistry
+    from dunbar.web.settings import WebSettings
+
+__all__ = [
+    "LoginRequired",
+    "cached",
+    "csrf_protect",
+    "jobs_of",
+    "ledger_of",
+    "render",
+    "require_login",
+    "see_other",
+    "settings_of",
+    "writing",
+]
+
+T = TypeVar("T")
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class LoginRequired(Exception):
+    """Raised for a page request without a session: the app redirects to /login."""
+
+
+class CsrfRejected(Exception):
+    """A state-changing form without the session's CSRF token: 403."""
+
+
+def ledger_of(request: Request) -> Ledger:
+    ledger: Ledger = request.app.state.ledger
+    return ledger
+
+
+def settings_of(request: Request) -> WebSettings:
+    settings: WebSettings = request.app.state.settings
+    return settings
+
+
+def jobs_of(request: Request) -> JobRegistry:
+    jobs: JobRegistry = request.app.state.jobs
+    return jobs
+
+
+def session_gen(request: Request) -> str:
+    """A digest of the current session secret: a new password ends older sessions."""
+    import hashlib
+
+    def make() -> str:
+        secret = ledger_of(request).web_session_secret()
+        return hashlib.sha256(secret.encode()).hexdigest()[:16]
+
+    return cached(request, "session_gen", make)
+
+
+def logged_in(request: Request) -> bool:
+    return request.session.get("user") == "me" and request.session.get("gen") == session_gen(
+        request
+    )
+
+
+def require_login(request: Request) -> None:
+    """A router dependency: pages need a session."""
+    if not logged_in(request):
+        raise LoginRequired
+
+
+async def csrf_protect(request: Request) -> None:
+    """A router dependency: every unsafe request carries the session's token."""
+    if request.method not in UNSAFE:
+        return
+    expected = request.session.get("csrf")
+    sent = request.headers.get("x-csrf-token")
+    if sent is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get("csrf")
+            sent = value if isinstance(value, str) else None
+    if not isinstance(expected, str) or not sent or not hmac.compare_digest(expected, sent):
+        raise CsrfRejected
+
+
+@contextmanager
+def writing(request: Request) -> Iterator[Ledger]:
+    """The ledger, while holding the app's single-writer lock."""
+    lock: threading.Lock = request.app.state.write_lock
+    with lock:
+        try:
+            yield ledger_of(request)
+        finally:
+            request.app.state.freshness.bump()
+
+
+def cached(request: Request, key: str, make: Callable[[], T]) -> T:
+    """``make()``, reused until the ledger changes (see :mod:`dunbar.web.freshness`)."""
+    freshness: Freshness = request.app.state.freshness
+    return freshness.cached(key, make)
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    """A page: ``template`` with ``context``, plus what the layout needs."""
+    templates: Jinja2Templates = request.app.state.templates
+    values = {"csrf": csrf_token(request.session), "path": request.url.path}
+    values.update(context or {})
+    return templates.TemplateResponse(request, template, values, status_code=status)
+
+
+def see_other(url: str) -> RedirectResponse:
+    """After a form post: back to a page (303, so the browser GETs it)."""
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,7 @@
+"""The people pages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
