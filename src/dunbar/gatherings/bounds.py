@@ -30,7 +30,16 @@ Notation: ``n`` people, ``W`` rounds, round tables of capacities ``c_1 … c_g``
    doubled pairs: at most 120 − 36 − 2·36 = 12, so a plan of 12 (36 repeats,
    nobody meeting anyone 3 times) is optimal for it; with γ = 1 every mix of
    doubles, triples and quadruples gives the same 48.
-4. **Star** (§5.4): the weighted part ``Σ w_ij · min(m_ij, t_ij)`` is at most
+4. **Proven optima** (not §5): the fewest repeats of a few tiny instances, found
+   by exhaustive search (:data:`PROVEN_OPTIMA`, :func:`proven_optimum`). The
+   supper club over 4 rounds needs 23, not the week-pair LP's 18: the LP reaches
+   18 only with 6 pairs meeting all 4 rounds and every other pair at most once;
+   any two rounds then share exactly those 6 pairs (the least possible), so each
+   table of each round is two of those "couples" and one of the 3 people left.
+   A couple sits with one of those 3 in each of 4 rounds, so with one of them
+   twice: a pair meeting twice, a contradiction (so at least 19), and the search
+   of ``benchmarks/prove_supper_club.py`` shows 23.
+5. **Star** (§5.4): the weighted part ``Σ w_ij · min(m_ij, t_ij)`` is at most
    ``½ Σ_i`` (the ``W·(c_max − 1)`` largest values of the multiset in which each
    ``w_ij`` appears ``min(t_ij, W)`` times).
 
@@ -47,6 +56,8 @@ Examples
 (15, 10)
 >>> objective_bound(15, [5, 5, 5], 4, 1.0, 2.0), objective_bound(15, [5, 5, 5], 4, 1.0, 1.0)
 (12.0, 48.0)
+>>> proven_optimum(15, [5, 5, 5], 4), proven_optimum(15, [5, 5, 5], 6)
+(23, None)
 """
 
 from __future__ import annotations
@@ -55,10 +66,12 @@ import math
 from collections.abc import Hashable, Mapping, Sequence
 
 __all__ = [
+    "PROVEN_OPTIMA",
     "max_pairs_bound",
     "min_overlap",
     "objective_bound",
     "occupancy",
+    "proven_optimum",
     "star_bound",
     "week_pair_bound",
     "weeks_bound",
@@ -67,6 +80,27 @@ __all__ = [
 
 def _c2(m: int) -> int:
     return m * (m - 1) // 2
+
+
+#: The fewest repeats of tiny instances, every seat filled: ``(n, table sizes in
+#: increasing order, rounds) -> repeats``. Proven by the exhaustive search of
+#: ``benchmarks/prove_supper_club.py`` (branch and bound with symmetry breaking,
+#: checked against a brute force on the smaller ones; RESULTS.md "Seating plans").
+#: 15 people at 3 tables of 5: 6, 12 and 23 repeats over 2, 3 and 4 rounds
+#: (the §5 bounds: 6, 12, 18).
+PROVEN_OPTIMA: Mapping[tuple[int, tuple[int, ...], int], int] = {
+    (15, (5, 5, 5), 2): 6,
+    (15, (5, 5, 5), 3): 12,
+    (15, (5, 5, 5), 4): 23,
+    (12, (4, 4, 4), 3): 6,
+    (12, (4, 4, 4), 4): 13,
+    (9, (3, 3, 3), 5): 9,
+}
+
+
+def proven_optimum(n: int, capacities: Sequence[int], rounds: int) -> int | None:
+    """The proven fewest repeats (:data:`PROVEN_OPTIMA`), ``None`` if not known."""
+    return PROVEN_OPTIMA.get((n, tuple(sorted(capacities)), rounds))
 
 
 def weeks_bound(g: int, s: int) -> int:

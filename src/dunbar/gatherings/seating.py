@@ -45,9 +45,12 @@ Bounds and quality
 ------------------
 Every plan carries the §5 bounds (:mod:`dunbar.gatherings.bounds`): the repeats
 no plan can avoid (max-pairs and week-pair bounds; ``best`` is the larger) and
-the star bound on the promising part. ``quality`` is ``"optimal"`` when the plan's
-repeats beyond their targets equal the best bound (less the repeats promising
-pairs may take), else ``"within N repeats of the best possible"``, prefixed by
+the star bound on the promising part; and, for a few tiny instances, the proven
+fewest repeats (``proven_optimum``, from an exhaustive search:
+:data:`~dunbar.gatherings.bounds.PROVEN_OPTIMA`). ``quality`` is ``"optimal"``
+when the plan's repeats beyond their targets equal the best bound (less the
+repeats promising pairs may take) or, without weights, the proven optimum, else
+``"within N repeats of the best possible"``, prefixed by
 ``"optimal for the objective (repeats spread fairly); "`` when the squared penalty
 makes a plan with more, but fairer, repeats provably best (the objective LP bound
 of :func:`~dunbar.gatherings.bounds.objective_bound`).
@@ -72,6 +75,7 @@ from dunbar.errors import InfeasibleRulesError, ValidationError
 from dunbar.gatherings.bounds import (
     max_pairs_bound,
     objective_bound,
+    proven_optimum,
     star_bound,
     week_pair_bound,
     weeks_bound,
@@ -167,7 +171,9 @@ class SeatingBounds:
     rounds a zero-repeat plan can have (uniform tables only); ``star`` an upper
     bound on the promising part (``None`` without weights); ``objective`` an upper
     bound on the total of an instance without weights, history or attributes
-    (the week-pair LP; ``None`` when some seats stay empty).
+    (the week-pair LP; ``None`` when some seats stay empty). ``proven_optimum`` is
+    not a §5 bound: the fewest repeats any plan has, where an exhaustive search
+    proved it (:data:`~dunbar.gatherings.bounds.PROVEN_OPTIMA`), else ``None``.
     """
 
     max_pairs: int
@@ -176,6 +182,7 @@ class SeatingBounds:
     weeks: int | None
     star: float | None
     objective: float | None = None
+    proven_optimum: int | None = None
 
     def explain(self) -> list[str]:
         out = [f"at least {self.max_pairs} repeats by counting pairs"]
@@ -187,6 +194,11 @@ class SeatingBounds:
             out.append(f"promising value at most {self.star:.2f} (star bound)")
         if self.objective is not None:
             out.append(f"objective at most {self.objective:.2f} without weights (week-pair LP)")
+        if self.proven_optimum is not None:
+            out.append(
+                f"at least {self.proven_optimum} repeats, the proven optimum"
+                " (exhaustive search, benchmarks/prove_supper_club.py)"
+            )
         return out
 
 
@@ -197,8 +209,9 @@ class SeatingPlan:
     ``repeats`` counts the plan's excess meetings ``Σ max(0, m − 1)``;
     ``repeats_over_target`` those beyond each pair's target; and
     ``repeats_with_history`` the meetings of pairs that had met before (earlier
-    evenings or earlier rounds). ``gap`` is the distance to the best bound in
-    repeats, ``quality`` says it in words. ``method`` is ``"construction …"`` or
+    evenings or earlier rounds). ``gap`` is the distance in repeats to the best
+    bound, or to the proven optimum where there is one (plans without weights);
+    ``quality`` says it in words. ``method`` is ``"construction …"`` or
     ``"tabu search"``; ``stopped`` why the search ended (``"construction"``,
     ``"bound"``, ``"iterations"``, ``"stall"``, ``"time"``); ``trace`` the
     ``(seconds into the search, objective total)`` of each better plan found.
@@ -681,7 +694,10 @@ def plan_seating(
     over = int(np.maximum(mm - tt, 0).sum())
     with_history = int((np.maximum(mm + hh - 1, 0) - np.maximum(hh - 1, 0)).sum())
     allowance = int(np.minimum(tt - 1, rounds - 1)[mm >= 0].sum()) if kept_w else 0
-    gap = max(0, over - max(0, bounds.best - allowance))
+    floor = max(0, bounds.best - allowance)
+    if bounds.proven_optimum is not None and not kept_w:
+        floor = max(floor, bounds.proven_optimum)  # every pair's target is 1: over = repeats
+    gap = max(0, over - floor)
     quality = "optimal" if gap == 0 else f"within {gap} repeats of the best possible"
     if gap and bounds.objective is not None and plain and parts.total >= bounds.objective - 1e-6:
         quality = f"optimal for the objective (repeats spread fairly); {quality}"
@@ -762,7 +778,8 @@ def _bounds(
     if weights:
         star = star_bound(people, caps, rounds, weights, default_target=target_repeats)
     objective = objective_bound(n, caps, rounds, ow.new_pair, ow.over_target)
-    return SeatingBounds(mp, wp, max(mp, wp or 0), weeks, star, objective)
+    proven = proven_optimum(n, caps, rounds) if sum(caps) == n else None
+    return SeatingBounds(mp, wp, max(mp, wp or 0), weeks, star, objective, proven)
 
 
 def _greedy(
