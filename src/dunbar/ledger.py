@@ -664,7 +664,7 @@ class Ledger(
                 "schema": HEAD,
                 "dunbar": __version__,
                 "exported_at": self.now().isoformat(),
-                "tables": export_tables(conn),
+                "tables": _without_secrets(export_tables(conn)),
             }
 
     def backup(self, destination: str | Path) -> Path:
@@ -686,3 +686,15 @@ class Ledger(
     def schema_revision(self) -> str | None:
         with self._read() as conn:
             return current_revision(conn)
+
+
+def _without_secrets(tables: dict[str, Any]) -> dict[str, Any]:
+    """The export leaves out the web app's password hash, session secret and tokens."""
+    from dunbar.facade.credentials import SECRET_PREFIX
+
+    rows = tables.get("settings")
+    if isinstance(rows, list):
+        tables["settings"] = [
+            r for r in rows if not str(r.get("key", "")).startswith(SECRET_PREFIX)
+        ]
+    return tables

@@ -9,6 +9,10 @@ clear:
 - each API token as its SHA-256 (a token is 32 random bytes, so a slow hash adds
   nothing), with a name and the time it was made; the token itself is shown once.
 
+The agenda feed (``/feed/<token>/agenda.ics``, for a calendar app that cannot
+log in) has one secret token of its own, also kept as a SHA-256; making a new one
+revokes the old URL.
+
 The session secret that signs the web app's cookies lives there too; setting a
 new password makes a new one, which logs every browser out.
 
@@ -30,9 +34,11 @@ from dunbar.store.tallies import get_setting, set_setting
 
 __all__ = ["ApiToken", "CredentialsMixin"]
 
+SECRET_PREFIX = "web."
 PASSWORD_KEY = "web.password"
 SECRET_KEY = "web.session_secret"
 TOKENS_KEY = "web.api_tokens"
+FEED_KEY = "web.feed_token"
 MIN_PASSWORD = 8
 TOKEN_PREFIX = "dbr_"
 
@@ -154,3 +160,27 @@ class CredentialsMixin(LedgerBase):
             if hmac.compare_digest(str(t["sha256"]), digest):
                 return str(t["name"])
         return None
+
+    # --- the agenda feed's secret URL ----------------------------------------------
+
+    def create_feed_token(self) -> str:
+        """A new secret for the agenda feed's URL (the old URL stops working)."""
+        token = secrets.token_urlsafe(32)
+        with self._write() as conn:
+            set_setting(conn, FEED_KEY, _digest(token), now=self.now())
+        return token
+
+    def revoke_feed_token(self) -> None:
+        with self._write() as conn:
+            set_setting(conn, FEED_KEY, "", now=self.now())
+
+    def has_feed_token(self) -> bool:
+        with self._read() as conn:
+            return bool(get_setting(conn, FEED_KEY))
+
+    def check_feed_token(self, token: str) -> bool:
+        with self._read() as conn:
+            stored = get_setting(conn, FEED_KEY)
+        if not stored or not isinstance(token, str) or not token:
+            return False
+        return hmac.compare_digest(str(stored), _digest(token))

@@ -185,7 +185,18 @@ def create_app(settings: WebSettings, *, ledger: Any = None) -> FastAPI:
     app.state.jobs = JobRegistry()
     app.state.limiter = LoginLimiter(settings.login_attempts, settings.login_window_s)
     path = sqlite_path(ledger.url)
-    app.state.freshness = Freshness(Path(path) if path is not None else None)
+    if path is not None:
+        app.state.freshness = Freshness(Path(path))
+    elif ledger.backend != "postgresql":
+        app.state.freshness = Freshness(None)  # an in-memory ledger: nothing is cached
+    else:
+        engine = ledger.engine
+
+        def wal_position() -> object:
+            with engine.connect() as conn:
+                return conn.exec_driver_sql("SELECT pg_current_wal_lsn()").scalar()
+
+        app.state.freshness = Freshness(None, probe=wal_position)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     _filters(templates)
     app.state.templates = templates
@@ -202,12 +213,14 @@ def create_app(settings: WebSettings, *, ledger: Any = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _install_errors(app)
 
-    from dunbar.web import routes_auth
+    from dunbar.web import feed, routes_auth
     from dunbar.web.api import router as api_router
     from dunbar.web.pages import PAGE_ROUTERS
 
     app.include_router(routes_auth.router, dependencies=[Depends(csrf_protect)])
+    app.include_router(feed.public)
     pages = [Depends(require_login), Depends(csrf_protect)]
+    app.include_router(feed.private, dependencies=pages)
     for router in PAGE_ROUTERS:
         app.include_router(router, dependencies=pages)
     app.include_router(api_router, prefix="/api/v1")

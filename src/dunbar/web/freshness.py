@@ -5,8 +5,9 @@
 - every write through the web app bumps a counter (:meth:`bump`);
 - on SQLite, ``PRAGMA data_version`` on a connection of our own changes when any
   other connection, in this process or another (the CLI), commits;
-- on PostgreSQL there is no such cheap signal, so the version also turns over
-  every ``ttl`` seconds: a write made outside the web app shows within that time.
+- on PostgreSQL, ``pg_current_wal_lsn()`` moves on with every committed write
+  to the cluster (other databases' too: a cache made again too often, never a
+  stale one).
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ T = TypeVar("T")
 
 
 class Freshness:
-    def __init__(self, sqlite_file: Path | None, *, ttl: float = 10.0) -> None:
+    def __init__(
+        self, sqlite_file: Path | None, *, probe: Callable[[], object] | None = None
+    ) -> None:
+        """``probe`` (PostgreSQL) returns a value that changes with every commit."""
         self._lock = threading.Lock()
         self._counter = 0
-        self._ttl = ttl
+        self._probe = probe
         self._conn: sqlite3.Connection | None = None
         if sqlite_file is not None:
             # Only ever reads a pragma; a plain connection, since a read-only one
@@ -40,12 +44,13 @@ class Freshness:
             self._counter += 1
             self._cache.clear()
 
-    def version(self) -> tuple[int, int]:
+    def version(self) -> tuple[int, object]:
         with self._lock:
             if self._conn is not None:
                 row = self._conn.execute("PRAGMA data_version").fetchone()
                 return self._counter, int(row[0])
-            return self._counter, int(time.monotonic() // self._ttl)
+            counter = self._counter
+        return counter, self._probe() if self._probe is not None else time.monotonic()
 
     def cached(self, key: str, make: Callable[[], T]) -> T:
         """``make()``, or its result from before when the ledger has not changed."""
