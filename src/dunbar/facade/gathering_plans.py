@@ -11,7 +11,7 @@ transaction.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,9 +26,9 @@ from dunbar.store import records
 from dunbar.store.tables import acquaintances, seating
 
 if TYPE_CHECKING:
-    from dunbar.gatherings import GuestList, MatchPlan, Profile, SeatingPlan
+    from dunbar.gatherings import GuestList, MatchPlan, Profile, SeatingPlan, SeatingRules
 
-__all__ = ["GatheringPlan", "MatchReport", "PlansMixin"]
+__all__ = ["GatheringPlan", "MatchReport", "PlansMixin", "SeatingReport"]
 
 COMING = (AttendanceStatus.CONFIRMED, AttendanceStatus.ATTENDED)
 
@@ -41,6 +41,17 @@ class GatheringPlan:
     tables: list[list[tuple[list[str], str]]]
     """Per round, per table: the names seated and the line on why."""
     saved: bool
+
+
+@dataclass
+class SeatingReport:
+    """A seating arranged by hand, scored: the same numbers as a plan, and its problems."""
+
+    gathering: Gathering
+    plan: SeatingPlan
+    names: dict[Any, str]
+    tables: list[list[tuple[list[str], str]]]
+    problems: list[str]
 
 
 @dataclass
@@ -111,6 +122,7 @@ class PlansMixin(GatheringLifeMixin, NetworkMixin):
         hosts: Sequence[str | int] = (),
         save: bool = True,
         network: Network | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> GatheringPlan:
         """Seat the confirmed guests over ``rounds`` rounds at ``tables`` (their sizes).
 
@@ -119,7 +131,51 @@ class PlansMixin(GatheringLifeMixin, NetworkMixin):
         sat together at earlier gatherings count as already met; tables are kept
         diverse by organisation. ``save`` replaces the gathering's seating.
         """
-        from dunbar.gatherings import SeatingRules, plan_seating, value_graph
+        from dunbar.gatherings import plan_seating
+
+        gid, g, guests, rules = self._plan_request(ref, tables, rounds, together, apart, hosts)
+        net = network or self.network()
+        names, weights, history, attributes = self._seating_inputs(net, guests)
+        plan = plan_seating(
+            guests,
+            list(tables),
+            rounds,
+            weights=weights,
+            rules=rules,
+            seed=seed,
+            time_limit=time_limit,
+            history=history,
+            attributes=attributes,
+            progress=progress,
+        )
+        lines = [
+            [
+                ([names[p] for p in table], plan.why(r, t, names))
+                for t, table in enumerate(plan.rounds[r])
+            ]
+            for r in range(len(plan.rounds))
+        ]
+        if save:
+            with self._write() as conn:
+                conn.execute(delete(seating).where(seating.c.gathering_id == gid))
+                for r, tables_ in enumerate(plan.rounds, start=1):
+                    for t, table in enumerate(tables_, start=1):
+                        for s, person in enumerate(table, start=1):
+                            records.set_seat(conn, Seat(gid, r, t, s, int(str(person))))
+        return GatheringPlan(g, plan, names, lines, save)
+
+    def _plan_request(
+        self,
+        ref: str | int,
+        tables: Sequence[int],
+        rounds: int,
+        together: Sequence[tuple[str | int, str | int]],
+        apart: Sequence[tuple[str | int, str | int]],
+        hosts: Sequence[str | int],
+    ) -> tuple[int, Gathering, list[int], SeatingRules]:
+        """The cheap checks of a plan: the gathering, its guests, the rules, the tables."""
+        from dunbar.gatherings import SeatingRules
+        from dunbar.gatherings.score import check_seating
 
         with self._read() as conn:
             gid = _resolve_gathering(conn, ref)
@@ -145,41 +201,123 @@ class PlansMixin(GatheringLifeMixin, NetworkMixin):
         outside = {p for pair in (*pairs_together, *pairs_apart) for p in pair} - set(guests)
         if outside:
             raise ValidationError(f"#{min(outside)} is not a confirmed guest of {g.name}")
-        net = network or self.network()
+        rules = SeatingRules(together=pairs_together, apart=pairs_apart, hosts=host_ids)
+        check_seating(guests, list(tables), rounds, rules)
+        return gid, g, guests, rules
+
+    def check_plan(
+        self,
+        ref: str | int,
+        *,
+        tables: Sequence[int],
+        rounds: int = 1,
+        together: Sequence[tuple[str | int, str | int]] = (),
+        apart: Sequence[tuple[str | int, str | int]] = (),
+        hosts: Sequence[str | int] = (),
+    ) -> None:
+        """Raise the error :meth:`plan_gathering` would for bad input, without planning."""
+        self._plan_request(ref, tables, rounds, together, apart, hosts)
+
+    def _seating_inputs(
+        self, net: Network, guests: Sequence[int]
+    ) -> tuple[
+        dict[Any, str],
+        dict[tuple[Any, Any], float],
+        dict[tuple[Any, Any], int],
+        dict[Any, Hashable],
+    ]:
+        """Names, pair weights, history and organisations of the guests, for the solver."""
+        from dunbar.gatherings import value_graph
+
         profiles = self._profiles(net, guests)
         known = [(a, b) for a, b in net.graph.subgraph(guests).edges()]
         values = value_graph(profiles, acquainted=known)
         weights = {(a, b): float(d["value"]) for a, b, d in values.edges(data=True)}
         history = self._met_before(guests)
-        attributes = {p.id: p.organisation for p in profiles if p.organisation}
-        rules = SeatingRules(together=pairs_together, apart=pairs_apart, hosts=host_ids)
-        plan = plan_seating(
-            guests,
+        attributes: dict[Any, Hashable] = {p.id: p.organisation for p in profiles if p.organisation}
+        names: dict[Any, str] = {p.id: p.name for p in profiles}
+        return names, weights, history, attributes
+
+    def score_gathering_seating(
+        self,
+        ref: str | int,
+        arrangement: Sequence[Sequence[Sequence[int]]],
+        *,
+        tables: Sequence[int],
+        together: Sequence[tuple[str | int, str | int]] = (),
+        apart: Sequence[tuple[str | int, str | int]] = (),
+        hosts: Sequence[str | int] = (),
+        network: Network | None = None,
+    ) -> SeatingReport:
+        """Score a seating arranged by hand (person ids per round and table) with the
+        planner's objective and bounds (:func:`~dunbar.gatherings.score.score_seating`)."""
+        from dunbar.gatherings import SeatingRules
+        from dunbar.gatherings.score import score_seating
+
+        with self._read() as conn:
+            gid = _resolve_gathering(conn, ref)
+            g = records.load_gathering(conn, gid)
+            ids = sorted({int(p) for rnd in arrangement for t in rnd for p in t})
+            for pid in ids:
+                people_store.resolve_person(conn, pid)
+
+            def resolve(ref: str | int) -> int:
+                return people_store.resolve_person(conn, ref)
+
+            rules = SeatingRules(
+                together=[(resolve(a), resolve(b)) for a, b in together],
+                apart=[(resolve(a), resolve(b)) for a, b in apart],
+                hosts=[resolve(h) for h in hosts],
+            )
+        net = network or self.network()
+        present = [p for p in ids if p in net.graph]
+        names, weights, history, attributes = self._seating_inputs(net, present)
+        scored = score_seating(
+            [[[int(p) for p in t] for t in rnd] for rnd in arrangement],
             list(tables),
-            rounds,
             weights=weights,
-            rules=rules,
-            seed=seed,
-            time_limit=time_limit,
             history=history,
             attributes=attributes,
+            rules=rules,
         )
-        names: dict[Any, str] = {p.id: p.name for p in profiles}
+        plan = scored.plan
         lines = [
             [
-                ([names[p] for p in table], plan.why(r, t, names))
+                ([names.get(p, str(p)) for p in table], plan.why(r, t, names))
                 for t, table in enumerate(plan.rounds[r])
             ]
             for r in range(len(plan.rounds))
         ]
-        if save:
-            with self._write() as conn:
-                conn.execute(delete(seating).where(seating.c.gathering_id == gid))
-                for r, tables_ in enumerate(plan.rounds, start=1):
-                    for t, table in enumerate(tables_, start=1):
-                        for s, person in enumerate(table, start=1):
-                            records.set_seat(conn, Seat(gid, r, t, s, int(str(person))))
-        return GatheringPlan(g, plan, names, lines, save)
+        return SeatingReport(g, plan, names, lines, list(scored.problems))
+
+    def save_seating(
+        self, ref: str | int, arrangement: Sequence[Sequence[Sequence[int]]]
+    ) -> list[Seat]:
+        """Replace the gathering's seating with ``arrangement`` (person ids per round and
+        table, rounds and tables in order), in one transaction."""
+        with self._write() as conn:
+            gid = _resolve_gathering(conn, ref)
+            g = records.load_gathering(conn, gid)
+            _not_closed(conn, gid)
+            guests = {a.person_id for a in records.attendees(conn, gid)}
+            seats: list[Seat] = []
+            for r, tables_ in enumerate(arrangement, start=1):
+                seen: set[int] = set()
+                for t, table in enumerate(tables_, start=1):
+                    for s, person in enumerate(table, start=1):
+                        pid = people_store.resolve_person(conn, int(person))
+                        if pid not in guests:
+                            raise ValidationError(f"#{pid} is not a guest of {g.name}")
+                        if pid in seen:
+                            raise ValidationError(f"#{pid} sits twice in round {r}")
+                        seen.add(pid)
+                        seats.append(Seat(gid, r, t, s, pid))
+            if not seats:
+                raise ValidationError("nobody is seated in that arrangement")
+            conn.execute(delete(seating).where(seating.c.gathering_id == gid))
+            for seat_ in seats:
+                records.set_seat(conn, seat_)
+            return seats
 
     def match_gathering(
         self,
