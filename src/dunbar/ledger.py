@@ -594,6 +594,32 @@ class Ledger(
         with self._read() as conn:
             return enc_store.load_encounters(conn, ids)
 
+    def recent_encounters(
+        self, person: str | int | None = None, *, limit: int = 50, offset: int = 0
+    ) -> list[Encounter]:
+        """Encounters newest first, all or with ``person`` only, one page at a time."""
+        from dunbar.store.tables import encounters as encounter_table
+
+        if limit < 0 or offset < 0:
+            raise ValidationError("limit and offset must be zero or more")
+        with self._read() as conn:
+            if person is None:
+                query = select(encounter_table.c.id).order_by(
+                    encounter_table.c.occurred_at.desc(), encounter_table.c.id.desc()
+                )
+            else:
+                pid = people_store.resolve_person(conn, person)
+                query = (
+                    select(encounter_participants.c.encounter_id)
+                    .where(encounter_participants.c.person_id == pid)
+                    .order_by(
+                        encounter_participants.c.occurred_at.desc(),
+                        encounter_participants.c.encounter_id.desc(),
+                    )
+                )
+            ids = list(conn.execute(query.limit(limit).offset(offset)).scalars())
+            return enc_store.load_encounters(conn, ids)
+
     def bulk_add_encounters(
         self, items: Iterable[EncounterInput], *, batch_size: int = 50_000
     ) -> tuple[int, int]:

@@ -106,6 +106,9 @@ def test_unknown_name_suggests(ledger: Ledger, people: dict[str, int]) -> None:
     [
         (99, "no person with id 99"),
         ("#99", "no person with id 99"),
+        (2**70, "no person with id 1180591620717411303"),
+        ("9" * 5000, "no person with id 9999999999999999999"),
+        (-3, "no person with id -3"),
         ("nobody@example.org", "nobody has the email nobody@example.org"),
         ("https://nobody.example", "nobody has the url https://nobody.example"),
     ],

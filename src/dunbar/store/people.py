@@ -328,8 +328,14 @@ def resolve_person(conn: Connection, ref: str | int) -> int:
     if isinstance(ref, bool):
         raise ValidationError(f"not a person reference: {ref!r}")
     if isinstance(ref, int) or str(ref).strip().lstrip("#").isdigit():
-        pid = int(str(ref).strip().lstrip("#"))
-        if conn.execute(select(people.c.id).where(people.c.id == pid)).first() is None:
+        digits = str(ref).strip().lstrip("#")
+        if len(digits) > 19:  # beyond a 64-bit id (and int()'s digit limit)
+            raise NotFoundError(f"no person with id {digits[:19]}…")
+        pid = int(digits)
+        if (
+            not 0 < pid < 2**63
+            or conn.execute(select(people.c.id).where(people.c.id == pid)).first() is None
+        ):
             raise NotFoundError(f"no person with id {pid}")
         return pid
     text = str(ref).strip()

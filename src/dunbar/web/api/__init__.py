@@ -29,3 +29,13 @@ def require_token(
 
 
 router = APIRouter(dependencies=[Depends(require_token)])
+
+
+def _include() -> None:
+    from dunbar.web.api import agenda, gatherings, imports, network, people, records
+
+    for module in (people, records, agenda, network, gatherings, imports):
+        router.include_router(module.router)
+
+
+_include()
