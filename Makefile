@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: setup demo test check bench format clean
+.PHONY: setup demo test check bench format clean chromium
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +28,22 @@ $(VENV)/.semantic: pyproject.toml | $(VENV)/.dev
 
 setup: $(VENV)/.dev
 
+# Builds the demo ledger, then serves it on http://127.0.0.1:8765/ with a fresh
+# password (printed); Ctrl-C stops it.
 demo: $(VENV)/.runtime
-	$(BIN)/dunbar demo
+	$(BIN)/dunbar demo --serve
 
-test: $(VENV)/.dev $(VENV)/.semantic
+# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium);
+# installed only when missing and apt-get can run as root, else those tests skip.
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing chromium for the browser tests"; \
+	  apt-get install -y -q chromium >/dev/null 2>&1 \
+	    || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1) \
+	    || echo "could not install chromium; the browser tests will skip" >&2; \
+	fi
+
+test: $(VENV)/.dev $(VENV)/.semantic chromium
 	$(BIN)/pytest
 
 check: $(VENV)/.dev

@@ -163,8 +163,19 @@ def demo(
     path: Annotated[
         Path | None, typer.Option(help="Where to build it (default: a temporary directory).")
     ] = None,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve",
+            help="Then start the web app on it (127.0.0.1) with a fresh password, printed.",
+        ),
+    ] = False,
+    port: Annotated[
+        int, typer.Option(min=1, max=65535, help="The web app's port (with --serve).")
+    ] = 8765,
 ) -> None:
     """Build a demo ledger from real workplace contact data, and show it."""
+    import secrets
     import tempfile
 
     from rich.progress import (
@@ -216,6 +227,14 @@ def demo(
     _show_demo(most_seen, dormant, top, topic, hits, now, target, agenda)
     _show_network(*network)
     _explore(top, now, target)
+    if serve:
+        from dunbar.cli.cmd_web import run_server
+
+        # A fresh password for this demo ledger only; it is printed, not stored in clear.
+        password = secrets.token_urlsafe(9)
+        with Ledger.open(target) as ledger:
+            ledger.set_web_password(password)
+        run_server(str(target), "127.0.0.1", port, password=password)
 
 
 def _demo_network(ledger: Ledger) -> tuple[Any, Any, str | None]:

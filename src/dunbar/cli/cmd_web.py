@@ -16,7 +16,7 @@ from dunbar.errors import UsageError, ValidationError
 if TYPE_CHECKING:
     from dunbar.ledger import Ledger
 
-__all__ = ["ensure_password", "is_loopback", "serve"]
+__all__ = ["ensure_password", "is_loopback", "run_server", "serve"]
 
 token_app = typer.Typer(
     help="API tokens for scripts (the web app's /api/v1).", no_args_is_help=True
@@ -100,6 +100,24 @@ def serve(
     ] = False,
 ) -> None:
     """Start the web app (locked by a password; on 127.0.0.1 unless --host says otherwise)."""
+    with open_ledger(ctx) as ledger:
+        ensure_password(ledger, password_file)
+    run_server(settings(ctx).database, host, port, secure_cookies=not insecure_cookies)
+
+
+def run_server(
+    database: str,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    *,
+    secure_cookies: bool = True,
+    password: str | None = None,
+) -> None:
+    """Serve the web app over ``database`` until Ctrl-C (``dunbar serve``, ``dunbar demo --serve``).
+
+    The ledger must have a web password already. A non-loopback ``host`` warns.
+    With ``password``, the banner names it (the demo's fresh password).
+    """
     import uvicorn
 
     from dunbar.web import WebSettings, create_app
@@ -109,12 +127,19 @@ def serve(
             f"warning: listening on {host}: anyone who can reach this address can try to "
             "log in. Put it behind HTTPS, or use 127.0.0.1."
         )
-    with open_ledger(ctx) as ledger:
-        ensure_password(ledger, password_file)
-    web = WebSettings(database=settings(ctx).database, secure_cookies=not insecure_cookies)
-    application = create_app(web)
+    application = create_app(WebSettings(database=database, secure_cookies=secure_cookies))
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    console().print(f"dunbar is at http://{shown}:{port}/ (Ctrl-C stops it)", markup=False)
+    if ":" in shown:
+        shown = f"[{shown}]"
+    url = f"http://{shown}:{port}/"
+    if password is None:
+        console().print(f"dunbar is at {url} (Ctrl-C stops it)", markup=False)
+    else:
+        console().print(
+            f"Open {url} and log in with password: {password}  (Ctrl-C stops it)",
+            markup=False,
+            soft_wrap=True,
+        )
     uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False)
 
 
