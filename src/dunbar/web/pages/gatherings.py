@@ -87,6 +87,7 @@ def _score(
     request: Request, gid: int, arrangement: list[list[list[int]]], rules: dict[str, Any]
 ) -> Any:
     ledger = ledger_of(request)
+    network = cached(request, "gatherings:network", ledger.network)
     return ledger.score_gathering_seating(
         gid,
         arrangement,
@@ -94,6 +95,7 @@ def _score(
         together=[tuple(p) for p in rules["together"]],
         apart=[tuple(p) for p in rules["apart"]],
         hosts=rules["hosts"],
+        network=network,
     )
 
 
@@ -172,7 +174,11 @@ def gathering_page(request: Request, gid: int, job: str = "", suggest: bool = Fa
     suggestions = None
     if suggest and not view.closed:
         suggestions = cached(
-            request, f"gathering-suggest:{gid}", lambda: ledger.suggest_guests(gid)
+            request,
+            f"gathering-suggest:{gid}",
+            lambda: ledger.suggest_guests(
+                gid, network=cached(request, "gatherings:network", ledger.network)
+            ),
         )
     running = jobs_of(request).get(job) if job else None
     today = ledger.now().astimezone().date()
@@ -315,7 +321,7 @@ def gathering_save_seating(request: Request, gid: int, body: Arrangement) -> JSO
     with writing(request) as ledger:
         seats = ledger.save_seating(gid, body.rounds)
     request.session["flash"] = f"Seating saved: {len(seats)} seats ({report.plan.quality})."
-    return JSONResponse({"saved": len(seats), "url": f"/gatherings/{gid}#seating"})
+    return JSONResponse({"saved": len(seats), "url": f"/gatherings/{gid}?saved=1#seating"})
 
 
 @router.get("/gatherings/{gid}/cards")
