@@ -306,6 +306,11 @@ def test_parse_datetime() -> None:
     assert parse_datetime("2026-11-20T10:30").tzinfo is not None
     with pytest.raises(ValidationError, match="use YYYY-MM-DD or YYYY-MM-DDTHH:MM"):
         parse_datetime("next tuesday at noon")
+    # Times are stored in UTC: one with no UTC time (before year 1) is refused.
+    with pytest.raises(ValidationError, match="out of range"):
+        parse_datetime("0001-01-01T00:00+14:00")
+    with pytest.raises(ValidationError, match="out of range"):
+        parse_datetime("9999-12-31T23:59-12:00", what="date")
 
 
 @pytest.mark.parametrize(

@@ -205,6 +205,12 @@ def parse_datetime(
                 ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
+    try:
+        moment.astimezone(dt.UTC)  # stored in UTC: it must have a UTC time
+    except OverflowError:
+        raise ValidationError(
+            f"{what} {value!r} is out of range", field=what.replace(" ", "_")
+        ) from None
     return moment
 
 

@@ -217,11 +217,14 @@ def create_app(settings: WebSettings, *, ledger: Any = None) -> FastAPI:
     from dunbar.web.api import router as api_router
     from dunbar.web.pages import PAGE_ROUTERS
 
-    app.include_router(routes_auth.router, dependencies=[Depends(csrf_protect)])
-    app.include_router(feed.public)
+    # The OpenAPI schema at /api/v1/openapi.json describes the JSON API only.
+    app.include_router(
+        routes_auth.router, dependencies=[Depends(csrf_protect)], include_in_schema=False
+    )
+    app.include_router(feed.public, include_in_schema=False)
     pages = [Depends(require_login), Depends(csrf_protect)]
-    app.include_router(feed.private, dependencies=pages)
+    app.include_router(feed.private, dependencies=pages, include_in_schema=False)
     for router in PAGE_ROUTERS:
-        app.include_router(router, dependencies=pages)
+        app.include_router(router, dependencies=pages, include_in_schema=False)
     app.include_router(api_router, prefix="/api/v1")
     return app
