@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LoginRequired",
     "cached",
+    "check_upload_size",
     "csrf_protect",
     "jobs_of",
     "ledger_of",
@@ -95,14 +96,41 @@ async def csrf_protect(request: Request) -> None:
         return
     expected = request.session.get("csrf")
     sent = request.headers.get("x-csrf-token")
+    form = None
     if sent is None:
         content_type = request.headers.get("content-type", "")
+        if content_type.startswith("multipart/form-data"):
+            check_upload_size(request)  # before the upload is read at all
         if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             form = await request.form()
             value = form.get("csrf")
             sent = value if isinstance(value, str) else None
     if not isinstance(expected, str) or not sent or not hmac.compare_digest(expected, sent):
+        if form is not None:
+            await form.close()  # an upload's spooled file, which no route will close
         raise CsrfRejected
+
+
+UPLOAD_SLACK = 64 * 1024
+"""Bytes of a multipart body beyond the file itself (boundaries, headers, other fields)."""
+
+
+def check_upload_size(request: Request) -> None:
+    """Refuse a multipart body larger than ``max_upload_bytes`` before reading it.
+
+    The server (uvicorn) enforces the declared Content-Length, so an upload
+    without one is refused (411) rather than read without a bound.
+    """
+    from starlette.exceptions import HTTPException
+
+    limit = settings_of(request).max_upload_bytes
+    length = request.headers.get("content-length", "")
+    if not length.isdigit():
+        raise HTTPException(411, "an upload needs a Content-Length header")
+    if int(length) > limit + UPLOAD_SLACK:
+        raise HTTPException(
+            413, f"the file is larger than the upload limit of {limit:,} bytes; nothing was kept"
+        )
 
 
 @contextmanager
