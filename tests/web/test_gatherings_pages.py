@@ -232,6 +232,9 @@ def test_other_bad_input_is_a_clear_message(web: Web) -> None:
     r = _post_json(web, f"/gatherings/{gid}/rescore", {"rounds": [[[a, b], [b]]]})
     assert r.status_code == 400  # type: ignore[attr-defined]
     assert "sits twice" in r.json()["detail"]  # type: ignore[attr-defined]
+    r = _post_json(web, f"/gatherings/{gid}/rescore", {"rounds": "not a list"})
+    assert r.status_code == 400  # type: ignore[attr-defined]
+    assert r.json()["detail"].startswith("rounds: ")  # type: ignore[attr-defined]
     assert _rows(web) == rows
 
 

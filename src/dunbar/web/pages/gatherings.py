@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Body, Form, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from pydantic import ValidationError as PydanticError
 
 from dunbar.errors import ValidationError
 from dunbar.model import AttendanceStatus, GatheringKind
@@ -303,23 +304,39 @@ class Arrangement(BaseModel):
     rounds: list[list[list[int]]] = Field(max_length=50)
 
 
+def _arrangement_of(body: Any) -> list[list[list[int]]]:
+    """The JSON body of the page's script, or a one-line message (JSON, like any error)."""
+    try:
+        return Arrangement.model_validate(body).rounds
+    except PydanticError as exc:
+        errors = exc.errors()
+        if not errors:
+            raise ValidationError("invalid seating") from None
+        where = ".".join(str(p) for p in errors[0]["loc"]) or "the seating"
+        raise ValidationError(f"{where}: {errors[0]['msg']}") from None
+
+
 @router.post("/gatherings/{gid}/rescore")
-def gathering_rescore(request: Request, gid: int, body: Arrangement) -> JSONResponse:
+def gathering_rescore(request: Request, gid: int, body: Annotated[Any, Body()]) -> JSONResponse:
+    rounds = _arrangement_of(body)
     view = ledger_of(request).gathering_view(gid)
     rules = _rules_of(request, gid, view.seating)
-    report = _score(request, gid, body.rounds, rules)
+    report = _score(request, gid, rounds, rules)
     return JSONResponse(_score_json(report))
 
 
 @router.post("/gatherings/{gid}/seating")
-def gathering_save_seating(request: Request, gid: int, body: Arrangement) -> JSONResponse:
+def gathering_save_seating(
+    request: Request, gid: int, body: Annotated[Any, Body()]
+) -> JSONResponse:
+    rounds = _arrangement_of(body)
     view = ledger_of(request).gathering_view(gid)
     rules = _rules_of(request, gid, view.seating)
-    report = _score(request, gid, body.rounds, rules)
+    report = _score(request, gid, rounds, rules)
     if report.problems:
         raise ValidationError("not saved: " + "; ".join(report.problems))
     with writing(request) as ledger:
-        seats = ledger.save_seating(gid, body.rounds)
+        seats = ledger.save_seating(gid, rounds)
     request.session["flash"] = f"Seating saved: {len(seats)} seats ({report.plan.quality})."
     return JSONResponse({"saved": len(seats), "url": f"/gatherings/{gid}?saved=1#seating"})
 
