@@ -399,6 +399,39 @@ class StrengthMixin(LedgerBase):
             explanation=tie.explain(),
         )
 
+    def strength_history(
+        self, ref: str | int, *, months: int = 24, today: dt.date | str | None = None
+    ) -> list[tuple[dt.date, float | None]]:
+        """One tie's score at the end of each of the ``months`` months up to ``today``.
+
+        Oldest first; the last point is ``today`` itself, the others month ends
+        (:func:`~dunbar.strength.reconnect.monthly_checkpoints`). Each score counts
+        only the episodes up to its day (``None``: nothing to score by yet).
+        """
+        import numpy as np
+
+        from dunbar.store import tallies as tally_store
+        from dunbar.strength.batch import score_many
+        from dunbar.strength.reconnect import monthly_checkpoints
+
+        if not 1 <= months <= 240:
+            raise ValidationError(f"months must be from 1 to 240, not {months}")
+        day = self._today(today)
+        pid = self._resolve(ref)
+        with self._read() as conn:
+            if pid == people_store.me_id(conn):
+                raise ValidationError("that is you: strength is of your ties to others")
+            params = self._params(conn)
+            arrays = _until(tally_store.episode_arrays(conn, [pid]), day)
+            contacts = _contacts(conn)
+        ids = np.asarray([pid], dtype=np.int64)
+        out: list[tuple[dt.date, float | None]] = []
+        for checkpoint in reversed(monthly_checkpoints(day, months=months)):
+            kwargs = _for(_until(arrays, checkpoint), ids, contacts, checkpoint)
+            score = float(score_many(**kwargs, now=checkpoint, params=params).score[0])
+            out.append((checkpoint, None if score != score else score))
+        return out
+
     # --- circles -----------------------------------------------------------------------
 
     def circles(
