@@ -253,3 +253,20 @@ def test_encounters_are_returned_newest_first(ledger: Ledger, pair: tuple[int, i
     ]
     assert [e.title for e in ledger.encounters(ids)] == ["e3", "e2", "e1"]
     assert ledger.encounters([]) == []
+
+
+def test_recent_encounters_newest_first_paged_and_by_person(ledger: Ledger) -> None:
+    ana = ledger.add_person("Ana Silva").id
+    bob = ledger.add_person("Bob Stone").id
+    ledger.log("Old", with_=[ana], when="2026-01-01")
+    ledger.log("Both", with_=[ana, bob], when="2026-02-01")
+    ledger.log("Bob only", with_=[bob], when="2026-03-01")
+    assert [e.title for e in ledger.recent_encounters()] == ["Bob only", "Both", "Old"]
+    assert [e.title for e in ledger.recent_encounters(limit=1, offset=1)] == ["Both"]
+    assert [e.title for e in ledger.recent_encounters(ana)] == ["Both", "Old"]
+    assert [e.title for e in ledger.recent_encounters("Bob Stone", offset=1)] == ["Both"]
+    assert ledger.recent_encounters(ana, offset=5) == []
+    with pytest.raises(NotFoundError):
+        ledger.recent_encounters(9999)
+    with pytest.raises(ValidationError):
+        ledger.recent_encounters(limit=-1)

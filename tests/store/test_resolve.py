@@ -109,6 +109,8 @@ def test_unknown_name_suggests(ledger: Ledger, people: dict[str, int]) -> None:
         (2**70, "no person with id 1180591620717411303"),
         ("9" * 5000, "no person with id 9999999999999999999"),
         (-3, "no person with id -3"),
+        (2**31, "no person with id 2147483648"),
+        ("#2147483648", "no person with id 2147483648"),
         ("nobody@example.org", "nobody has the email nobody@example.org"),
         ("https://nobody.example", "nobody has the url https://nobody.example"),
     ],

@@ -332,8 +332,10 @@ def resolve_person(conn: Connection, ref: str | int) -> int:
         if len(digits) > 19:  # beyond a 64-bit id (and int()'s digit limit)
             raise NotFoundError(f"no person with id {digits[:19]}…")
         pid = int(digits)
+        # Ids are 32-bit on PostgreSQL (a larger one would be a query error there).
+        top = 2**31 if conn.dialect.name == "postgresql" else 2**63
         if (
-            not 0 < pid < 2**63
+            not 0 < pid < top
             or conn.execute(select(people.c.id).where(people.c.id == pid)).first() is None
         ):
             raise NotFoundError(f"no person with id {pid}")

@@ -25,7 +25,8 @@ __all__ = [
     "Text",
 ]
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
+"""The largest id there can be: ids are 32-bit integers on PostgreSQL."""
 
 
 def _storable(value: str) -> str:
