@@ -255,3 +255,14 @@ def test_needs_login_and_csrf(web: Web) -> None:
     assert r.status_code == 403
     assert count_rows(web.ledger, "notes") == before
     assert web.ledger.person(ana).name == "Ana Silva"
+
+
+def test_tie_and_history_with_a_kept_scoreboard_agree(ledger: Ledger) -> None:
+    ana = ledger.add_person("Ana", closeness=5)
+    for days in (3, 40, 90):
+        ledger.log("Call", with_=[ana.id], channel="call", when=ledger.now() - dt.timedelta(days))
+    board = ledger.scoreboard()
+    plain, kept = ledger.tie(ana.id), ledger.tie(ana.id, board=board)
+    assert kept.strength.score == pytest.approx(plain.strength.score)
+    assert kept.explanation == plain.explanation and kept.peak == plain.peak
+    assert ledger.strength_history(ana.id, board=board) == ledger.strength_history(ana.id)

@@ -368,14 +368,25 @@ class StrengthMixin(LedgerBase):
         step("done", 3)
         return tally
 
-    def tie(self, ref: str | int, *, today: dt.date | str | None = None) -> TieReport:
-        """One tie's strength, explained, with its circle (``dunbar strength PERSON``)."""
+    def tie(
+        self,
+        ref: str | int,
+        *,
+        today: dt.date | str | None = None,
+        board: Scoreboard | None = None,
+    ) -> TieReport:
+        """One tie's strength, explained, with its circle (``dunbar strength PERSON``).
+
+        ``board``: everyone's :meth:`scoreboard` of that day, if the caller keeps
+        one (the web app caches it), so that one tie costs only its own episodes.
+        """
         from dunbar.store import tallies as tally_store
         from dunbar.strength.score import score_tie
 
         day = self._today(today)
         pid = self._resolve(ref)
-        board = self.scoreboard(today=day)
+        if board is None or board.today != day:
+            board = self.scoreboard(today=day)
         with self._read() as conn:
             if pid == people_store.me_id(conn):
                 raise ValidationError("that is you: strength is of your ties to others")
@@ -400,13 +411,19 @@ class StrengthMixin(LedgerBase):
         )
 
     def strength_history(
-        self, ref: str | int, *, months: int = 24, today: dt.date | str | None = None
+        self,
+        ref: str | int,
+        *,
+        months: int = 24,
+        today: dt.date | str | None = None,
+        board: Scoreboard | None = None,
     ) -> list[tuple[dt.date, float | None]]:
         """One tie's score at the end of each of the ``months`` months up to ``today``.
 
         Oldest first; the last point is ``today`` itself, the others month ends
         (:func:`~dunbar.strength.reconnect.monthly_checkpoints`). Each score counts
         only the episodes up to its day (``None``: nothing to score by yet).
+        ``board``: a :meth:`scoreboard` the caller keeps (its contacts are reused).
         """
         import numpy as np
 
@@ -423,7 +440,7 @@ class StrengthMixin(LedgerBase):
                 raise ValidationError("that is you: strength is of your ties to others")
             params = self._params(conn)
             arrays = _until(tally_store.episode_arrays(conn, [pid]), day)
-            contacts = _contacts(conn)
+            contacts = board.contacts if board is not None else _contacts(conn)
         ids = np.asarray([pid], dtype=np.int64)
         out: list[tuple[dt.date, float | None]] = []
         for checkpoint in reversed(monthly_checkpoints(day, months=months)):

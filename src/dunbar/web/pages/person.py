@@ -130,9 +130,14 @@ def _strength(request: Request, pid: int, is_me: bool) -> tuple[Any, Any]:
         return None, None
     ledger = ledger_of(request)
     day = ledger.now().astimezone().date().isoformat()
-    report = cached(request, f"person:tie:{pid}:{day}", lambda: ledger.tie(pid))
+    # Everyone's scores of the day (for the circle and the peak), shared by all
+    # person pages until the ledger changes; then one tie costs its own episodes.
+    board = cached(request, f"person:board:{day}", lambda: ledger.scoreboard(today=day))
+    report = cached(request, f"person:tie:{pid}:{day}", lambda: ledger.tie(pid, board=board))
     history = cached(
-        request, f"person:history:{pid}:{day}", lambda: ledger.strength_history(pid, months=24)
+        request,
+        f"person:history:{pid}:{day}",
+        lambda: ledger.strength_history(pid, months=24, board=board),
     )
     return report, history
 
