@@ -31,6 +31,7 @@ from dunbar.facade.credentials import CredentialsMixin
 from dunbar.facade.gathering_plans import PlansMixin
 from dunbar.facade.imports import ImportsMixin
 from dunbar.facade.insights import InsightsMixin
+from dunbar.facade.listing import ListingMixin
 from dunbar.facade.records import RecordsMixin
 from dunbar.facade.topics import TopicsMixin
 from dunbar.facade.value import ValueMixin
@@ -123,6 +124,7 @@ IdentityArgs = Mapping[IdentityKind, Iterable[str]]
 
 
 class Ledger(
+    ListingMixin,
     InsightsMixin,
     CalibrationMixin,
     ValueMixin,

@@ -703,3 +703,211 @@ def _tags_for(conn: Connection, ids: list[int], *, everyone: bool) -> dict[int, 
     for pid, value in rows:
         out.setdefault(pid, []).append(value)
     return out
+
+
+# --- the people page: ids first, then only the rows shown --------------------------------
+
+
+def _matching(
+    *,
+    text: str | None,
+    tags: Sequence[str],
+    organisation: str | None,
+    topics: Sequence[str],
+    include_me: bool,
+) -> Any:
+    """``SELECT people.id`` with the listing's filters, and no per-person aggregate.
+
+    The same filters as :func:`list_people` (every word of ``text`` in the
+    accent-folded name, an email or the organisation; every tag and topic;
+    the organisation by name), written as ``IN`` subqueries so that a page of
+    a large ledger reads only what it shows. An email matches if any of the
+    person's addresses does.
+    """
+    query = select(people.c.id).outerjoin(organisations, organisations.c.id == people.c.org_id)
+    if not include_me:
+        query = query.where(people.c.is_me.is_(False))
+    if text:
+        for token in name_key(text).split():
+            query = query.where(
+                or_(
+                    people.c.name_key.contains(token, autoescape=True),
+                    func.lower(organisations.c.name).contains(token, autoescape=True),
+                    people.c.id.in_(
+                        select(identities.c.person_id).where(
+                            identities.c.kind == IdentityKind.EMAIL.value,
+                            identities.c.value.contains(token, autoescape=True),
+                        )
+                    ),
+                )
+            )
+    for kind, values in ((LabelKind.TAG, tags), (LabelKind.TOPIC, topics)):
+        for value in values:
+            query = query.where(
+                people.c.id.in_(
+                    select(person_labels.c.person_id).where(
+                        person_labels.c.kind == kind.value,
+                        person_labels.c.value_key == name_key(normalise_label(value)),
+                    )
+                )
+            )
+    if organisation:
+        query = query.where(organisations.c.name_key == name_key(organisation))
+    return query
+
+
+def matching_ids(
+    conn: Connection,
+    *,
+    text: str | None = None,
+    tags: Sequence[str] = (),
+    organisation: str | None = None,
+    topics: Sequence[str] = (),
+    include_me: bool = False,
+    by_name: bool = False,
+    descending: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[int]:
+    """Ids of the people matching the filters; by name (then id) if ``by_name``."""
+    query = _matching(
+        text=text, tags=tags, organisation=organisation, topics=topics, include_me=include_me
+    )
+    if by_name:
+        keys = (people.c.name_key, people.c.id)
+        query = query.order_by(*(k.desc() for k in keys) if descending else keys)
+    if offset:
+        query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [int(r[0]) for r in conn.execute(query)]
+
+
+def count_matching(
+    conn: Connection,
+    *,
+    text: str | None = None,
+    tags: Sequence[str] = (),
+    organisation: str | None = None,
+    topics: Sequence[str] = (),
+    include_me: bool = False,
+) -> int:
+    """How many people :func:`matching_ids` would give."""
+    query = _matching(
+        text=text, tags=tags, organisation=organisation, topics=topics, include_me=include_me
+    )
+    counted = select(func.count()).select_from(query.subquery())
+    return int(conn.execute(counted).scalar_one())
+
+
+def summaries(conn: Connection, ids: Sequence[int]) -> list[PersonSummary]:
+    """The :class:`PersonSummary` of each of ``ids``, in that order (unknown ids left out).
+
+    Last seen, encounter count and first email are aggregated for these
+    people only: a page costs the same at 50 people as at 50,000.
+    """
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    if not wanted:
+        return []
+    found: dict[int, tuple[Any, ...]] = {}
+    stats: dict[int, tuple[Any, int]] = {}
+    emails: dict[int, str] = {}
+    tag_rows: list[tuple[int, str, str]] = []
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for row in conn.execute(
+            select(
+                people.c.id,
+                people.c.name,
+                people.c.title,
+                people.c.is_me,
+                organisations.c.name,
+            )
+            .outerjoin(organisations, organisations.c.id == people.c.org_id)
+            .where(people.c.id.in_(chunk))
+        ):
+            found[int(row[0])] = tuple(row)
+        for pid, last, n in conn.execute(
+            select(
+                encounter_participants.c.person_id,
+                func.max(encounter_participants.c.occurred_at),
+                func.count(),
+            )
+            .where(encounter_participants.c.person_id.in_(chunk))
+            .group_by(encounter_participants.c.person_id)
+        ):
+            stats[int(pid)] = (last, int(n))
+        # The kind is checked here: in SQL, the (kind, value) index would be
+        # chosen, and it walks every email of the ledger.
+        for pid, kind, value in conn.execute(
+            select(identities.c.person_id, identities.c.kind, identities.c.value).where(
+                identities.c.person_id.in_(chunk)
+            )
+        ):
+            if kind == IdentityKind.EMAIL.value and (
+                int(pid) not in emails or value < emails[int(pid)]
+            ):
+                emails[int(pid)] = value
+        # By person, not in the (kind, value_key) index's order: that index
+        # would walk every tag of the ledger to find these few people's.
+        for pid, value, key in conn.execute(
+            select(person_labels.c.person_id, person_labels.c.value, person_labels.c.value_key)
+            .where(person_labels.c.person_id.in_(chunk))
+            .where(person_labels.c.kind == LabelKind.TAG.value)
+        ):
+            tag_rows.append((int(pid), key, value))
+    tag_map: dict[int, list[str]] = {}
+    for pid, _key, value in sorted(tag_rows):
+        tag_map.setdefault(pid, []).append(value)
+    out: list[PersonSummary] = []
+    for pid in wanted:
+        if pid not in found:
+            continue
+        _, name, title, is_me, org = found[pid]
+        last, n = stats.get(pid, (None, 0))
+        if isinstance(last, str):  # a raw aggregate on SQLite: the stored UTC text
+            last = dt.datetime.fromisoformat(last).replace(tzinfo=dt.UTC)
+        elif isinstance(last, dt.datetime) and last.tzinfo is None:
+            last = last.replace(tzinfo=dt.UTC)
+        out.append(
+            PersonSummary(
+                id=pid,
+                name=name,
+                organisation=org,
+                title=title,
+                email=emails.get(pid),
+                tags=tuple(tag_map.get(pid, ())),
+                last_seen=last,
+                encounters=n,
+                is_me=bool(is_me),
+            )
+        )
+    return out
+
+
+def last_seen_everyone(conn: Connection) -> tuple[list[int], list[dt.datetime | None]]:
+    """Every person but me, by name (then id), with the time of their last encounter."""
+    stats = (
+        select(
+            encounter_participants.c.person_id.label("pid"),
+            func.max(encounter_participants.c.occurred_at).label("last_seen"),
+        )
+        .group_by(encounter_participants.c.person_id)
+        .subquery()
+    )
+    query = (
+        select(people.c.id, stats.c.last_seen)
+        .outerjoin(stats, stats.c.pid == people.c.id)
+        .where(people.c.is_me.is_(False))
+        .order_by(people.c.name_key, people.c.id)
+    )
+    ids: list[int] = []
+    seen: list[dt.datetime | None] = []
+    for pid, last in conn.execute(query):
+        if isinstance(last, str):
+            last = dt.datetime.fromisoformat(last).replace(tzinfo=dt.UTC)
+        elif isinstance(last, dt.datetime) and last.tzinfo is None:
+            last = last.replace(tzinfo=dt.UTC)
+        ids.append(int(pid))
+        seen.append(last)
+    return ids, seen
