@@ -173,7 +173,9 @@ class ListingMixin(StrengthMixin):
             "topics": list(topics),
         }
         offset = (page - 1) * per_page
-        by_index = (
+        # With an index at hand, every order and filter is one scan at most (the
+        # SQL filters' ids); without one, the name order is SQL's LIMIT/OFFSET.
+        by_index = index is not None or (
             circle is not None
             or seen_within is not None
             or not_seen_for is not None

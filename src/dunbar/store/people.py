@@ -724,7 +724,7 @@ def _matching(
     a large ledger reads only what it shows. An email matches if any of the
     person's addresses does.
     """
-    query = select(people.c.id).outerjoin(organisations, organisations.c.id == people.c.org_id)
+    query = select(people.c.id)
     if not include_me:
         query = query.where(people.c.is_me.is_(False))
     if text:
@@ -732,7 +732,11 @@ def _matching(
             query = query.where(
                 or_(
                     people.c.name_key.contains(token, autoescape=True),
-                    func.lower(organisations.c.name).contains(token, autoescape=True),
+                    people.c.org_id.in_(
+                        select(organisations.c.id).where(
+                            func.lower(organisations.c.name).contains(token, autoescape=True)
+                        )
+                    ),
                     people.c.id.in_(
                         select(identities.c.person_id).where(
                             identities.c.kind == IdentityKind.EMAIL.value,
@@ -752,7 +756,11 @@ def _matching(
                 )
             )
     if organisation:
-        query = query.where(organisations.c.name_key == name_key(organisation))
+        query = query.where(
+            people.c.org_id.in_(
+                select(organisations.c.id).where(organisations.c.name_key == name_key(organisation))
+            )
+        )
     return query
 
 
