@@ -125,3 +125,28 @@ def test_bad_arguments_are_validation_errors(ledger: Ledger) -> None:
 def test_me_is_left_out(ledger: Ledger) -> None:
     assert ledger.people_page().total == 0
     assert ledger.people_page(sort="-strength").rows == []
+
+
+def test_the_index_and_sql_paths_agree(ledger: Ledger) -> None:
+    _crowd(ledger)
+    index = ledger.people_index()
+    for text, kwargs in (
+        (None, {}),
+        ("acme", {}),
+        ("zo nu", {}),
+        (None, {"tags": ["friend"]}),
+        (None, {"organisation": "Initech"}),
+    ):
+        for sort in ("name", "-name"):
+            for page in (1, 2, 3):
+                plain = ledger.people_page(text, sort=sort, page=page, per_page=2, **kwargs)  # type: ignore[arg-type]
+                fast = ledger.people_page(
+                    text,
+                    sort=sort,
+                    page=page,
+                    per_page=2,
+                    index=index,
+                    **kwargs,  # type: ignore[arg-type]
+                )
+                assert _names(plain) == _names(fast) and plain.total == fast.total
+                assert all(r.score is None for r in plain.rows)  # no index: no scores
