@@ -1,7 +1,8 @@
 """A self-contained interactive map of my network: one HTML file, no CDN, works offline.
 
 The layout is computed here (seeded, so the same ledger gives the same map); the
-page only draws it on a canvas with a few dozen lines of its own script: zoom
+page only draws it on a canvas with a few dozen lines of its own script
+(``dunbar/web/static/map.js``, which the web app's /network page loads too): zoom
 with the wheel, pan by dragging, hover for the person, click to pin them and
 their ties, type to search. Nodes are sized by tie strength to me and coloured
 by cluster. ``window.dunbarMap`` reports what was drawn (for the browser test).
@@ -12,11 +13,12 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-__all__ = ["PALETTE", "map_data", "map_html"]
+__all__ = ["MAP_SCRIPT", "PALETTE", "map_data", "map_html", "map_script", "subtitle"]
 
 PALETTE = (
     "#4e79a7",
@@ -33,6 +35,21 @@ PALETTE = (
     "#a0cbe8",
 )
 OTHER = "#bab0ac"
+MAP_SCRIPT = Path(__file__).resolve().parent.parent / "web" / "static" / "map.js"
+"""The map's script, one copy: inlined here, loaded with ``<script src>`` by the web app."""
+
+
+def map_script() -> str:
+    """The text of :data:`MAP_SCRIPT` (safe to inline: it never contains ``</``)."""
+    text = MAP_SCRIPT.read_text(encoding="utf-8")
+    if "</" in text:  # pragma: no cover - a guard for whoever edits map.js
+        raise ValueError("map.js must not contain '</' (it is inlined in a <script>)")
+    return text
+
+
+def subtitle(data: Mapping[str, Any]) -> str:
+    """What the map shows, in a line (the map's caption when nothing is picked)."""
+    return f"{data['shown']:,} of {data['total']:,} people; size = tie strength, colour = cluster"
 
 
 def map_data(
@@ -168,141 +185,7 @@ _PAGE = """<!doctype html>
 <div id="tip"></div>
 <script type="application/json" id="data">__DATA__</script>
 <script>
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("data").textContent);
-  var nodes = data.nodes, edges = data.edges;
-  var canvas = document.getElementById("map"), ctx = canvas.getContext("2d");
-  var tip = document.getElementById("tip"), info = document.getElementById("info");
-  var view = { x: 0, y: 0, k: 1 }, base = 1, hover = -1, pinned = -1, found = [];
-  var neighbours = nodes.map(function () { return []; });
-  edges.forEach(function (e) { neighbours[e[0]].push(e[1]); neighbours[e[1]].push(e[0]); });
-  function radius(n) { return n.me ? 9 : 3 + 9 * (n.s || 0); }
-  function fit() {
-    var dpr = window.devicePixelRatio || 1;
-    canvas.width = canvas.clientWidth * dpr; canvas.height = canvas.clientHeight * dpr;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    var w = canvas.clientWidth, h = canvas.clientHeight, pad = 40;
-    var xs = nodes.map(function (n) { return n.x; }), ys = nodes.map(function (n) { return n.y; });
-    var minx = Math.min.apply(null, xs.concat([0])), maxx = Math.max.apply(null, xs.concat([0]));
-    var miny = Math.min.apply(null, ys.concat([0])), maxy = Math.max.apply(null, ys.concat([0]));
-    var k = Math.min((w - 2 * pad) / ((maxx - minx) || 1), (h - 2 * pad) / ((maxy - miny) || 1));
-    view = { k: k, x: w / 2 - k * (minx + maxx) / 2, y: h / 2 - k * (miny + maxy) / 2 };
-    base = k;
-  }
-  function sx(n) { return view.x + view.k * n.x; }
-  function sy(n) { return view.y + view.k * n.y; }
-  function draw() {
-    var w = canvas.clientWidth, h = canvas.clientHeight, drawn = 0;
-    ctx.clearRect(0, 0, w, h);
-    var focus = pinned >= 0 ? pinned : hover;
-    edges.forEach(function (e) {
-      var a = nodes[e[0]], b = nodes[e[1]];
-      var lit = focus >= 0 && (e[0] === focus || e[1] === focus);
-      ctx.strokeStyle = lit ? "rgba(20,20,20,.8)" : "rgba(120,120,120," + (0.08 + 0.3 * e[2]) + ")";
-      ctx.lineWidth = lit ? 1.5 : 0.6;
-      ctx.beginPath(); ctx.moveTo(sx(a), sy(a)); ctx.lineTo(sx(b), sy(b)); ctx.stroke();
-    });
-    nodes.forEach(function (n, i) {
-      var x = sx(n), y = sy(n), r = radius(n);
-      if (x < -r || y < -r || x > w + r || y > h + r) return;
-      ctx.fillStyle = n.c;
-      ctx.globalAlpha = found.length && found.indexOf(i) < 0 ? 0.25 : 1;
-      ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI); ctx.fill();
-      if (i === focus || found.indexOf(i) >= 0) {
-        ctx.lineWidth = 2; ctx.strokeStyle = "#000"; ctx.stroke();
-      }
-      drawn += 1;
-    });
-    ctx.globalAlpha = 1;
-    ctx.fillStyle = "#222"; ctx.font = "11px system-ui, sans-serif";
-    var zoomed = view.k > 3 * base;
-    nodes.forEach(function (n, i) {
-      if (!(n.label || zoomed || i === focus)) return;
-      ctx.fillText(n.name, sx(n) + radius(n) + 2, sy(n) + 4);
-    });
-    window.dunbarMap = { nodes: nodes.length, edges: edges.length, drawn: drawn, view: view };
-  }
-  function at(px, py) {
-    var best = -1, bestd = Infinity;
-    nodes.forEach(function (n, i) {
-      var dx = sx(n) - px, dy = sy(n) - py, d = dx * dx + dy * dy, r = radius(n) + 3;
-      if (d <= r * r && d < bestd) { best = i; bestd = d; }
-    });
-    return best;
-  }
-  function describe(n) {
-    var parts = [n.name];
-    if (n.title || n.org) parts.push([n.title, n.org].filter(Boolean).join(" at "));
-    if (n.s !== null && !n.me) parts.push("tie strength " + n.s.toFixed(2));
-    if (n.circle) parts.push("circle of " + n.circle);
-    if (n.cluster) parts.push("cluster: " + n.cluster);
-    return parts;
-  }
-  function show(i) {
-    if (i < 0) { info.textContent = data.subtitle; return; }
-    var n = nodes[i];
-    info.textContent = describe(n).join(" · ") + " · knows " + neighbours[i].length + " here";
-  }
-  var drag = null;
-  canvas.addEventListener("mousedown", function (ev) {
-    drag = { x: ev.clientX, y: ev.clientY, vx: view.x, vy: view.y, moved: false };
-    canvas.style.cursor = "grabbing";
-  });
-  window.addEventListener("mouseup", function (ev) {
-    if (drag && !drag.moved) { pinned = at(ev.clientX, ev.clientY); show(pinned); draw(); }
-    drag = null; canvas.style.cursor = "grab";
-  });
-  canvas.addEventListener("mousemove", function (ev) {
-    if (drag) {
-      var dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
-      if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
-      view.x = drag.vx + dx; view.y = drag.vy + dy; draw(); return;
-    }
-    var i = at(ev.clientX, ev.clientY);
-    if (i !== hover) { hover = i; draw(); }
-    if (i >= 0) {
-      tip.style.display = "block"; tip.style.left = ev.clientX + 12 + "px";
-      tip.style.top = ev.clientY + 12 + "px"; tip.textContent = describe(nodes[i]).join(" · ");
-    } else { tip.style.display = "none"; }
-  });
-  canvas.addEventListener("wheel", function (ev) {
-    ev.preventDefault();
-    var f = Math.exp(-ev.deltaY * 0.0015), px = ev.clientX, py = ev.clientY;
-    view.x = px - (px - view.x) * f; view.y = py - (py - view.y) * f; view.k *= f; draw();
-  }, { passive: false });
-  var touch = null;
-  canvas.addEventListener("touchstart", function (ev) {
-    var t = ev.touches[0]; touch = { x: t.clientX, y: t.clientY, vx: view.x, vy: view.y };
-  }, { passive: true });
-  canvas.addEventListener("touchmove", function (ev) {
-    if (!touch) return; var t = ev.touches[0];
-    view.x = touch.vx + t.clientX - touch.x; view.y = touch.vy + t.clientY - touch.y; draw();
-  }, { passive: true });
-  document.getElementById("q").addEventListener("input", function (ev) {
-    var q = ev.target.value.trim().toLowerCase();
-    found = [];
-    if (q) nodes.forEach(function (n, i) {
-      var text = (n.name + " " + n.org + " " + (n.cluster || "")).toLowerCase();
-      if (text.indexOf(q) >= 0) found.push(i);
-    });
-    if (found.length) {
-      var n = nodes[found[0]], w = canvas.clientWidth, h = canvas.clientHeight;
-      view.x = w / 2 - view.k * n.x; view.y = h / 2 - view.k * n.y; show(found[0]);
-    } else { show(pinned); }
-    draw();
-  });
-  var legend = document.getElementById("legend");
-  data.legend.forEach(function (item) {
-    var row = document.createElement("div"), dot = document.createElement("span");
-    dot.style.background = item.c; row.appendChild(dot);
-    row.appendChild(document.createTextNode(item.name + " (" + item.n + ")"));
-    legend.appendChild(row);
-  });
-  window.addEventListener("resize", function () { fit(); draw(); });
-  fit(); draw();
-})();
-</script>
+__SCRIPT__</script>
 </body>
 </html>
 """
@@ -310,16 +193,15 @@ _PAGE = """<!doctype html>
 
 def map_html(data: dict[str, Any], *, title: str = "My network — dunbar") -> str:
     """The page: ``data`` from :func:`map_data`, embedded as JSON."""
-    subtitle = (
-        f"{data['shown']:,} of {data['total']:,} people; size = tie strength, colour = cluster"
-    )
-    payload = dict(data, subtitle=subtitle)
+    caption = subtitle(data)
+    payload = dict(data, subtitle=caption)
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     # Inside <script>, "</" or "<!--" would end the element early; "<" only
     # occurs inside JSON strings, where \u003c is the same character.
     text = text.replace("<", "\\u003c")
     return (
         _PAGE.replace("__TITLE__", html.escape(title))
-        .replace("__SUBTITLE__", html.escape(subtitle))
+        .replace("__SUBTITLE__", html.escape(caption))
+        .replace("__SCRIPT__", map_script())
         .replace("__DATA__", text)
     )

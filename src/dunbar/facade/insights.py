@@ -283,7 +283,23 @@ class InsightsMixin(NetworkMixin):
         network: Network | None = None,
     ) -> str:
         """A self-contained HTML map of my strongest ``limit`` ties (no CDN, works offline)."""
-        from dunbar.exporters.network_map import map_data, map_html
+        from dunbar.exporters.network_map import map_html
+
+        data = self.network_map_data(today=today, limit=limit, seed=seed, network=network)
+        return map_html(data)
+
+    def network_map_data(
+        self,
+        *,
+        today: dt.date | str | None = None,
+        limit: int = 1500,
+        seed: int = 0,
+        network: Network | None = None,
+    ) -> dict[str, Any]:
+        """What the map draws, as JSON-ready data: ``nodes`` (id, position, name,
+        organisation, strength, circle, cluster, colour), ``edges`` (node indices and
+        strength), the cluster ``legend``, ``shown``/``total`` and a ``subtitle``."""
+        from dunbar.exporters.network_map import map_data, subtitle
         from dunbar.graph.clusters import name_clusters
 
         if limit < 1:
@@ -294,7 +310,8 @@ class InsightsMixin(NetworkMixin):
         data = map_data(
             net.graph, net.me, membership=membership, cluster_names=names, limit=limit, seed=seed
         )
-        return map_html(data)
+        data["subtitle"] = subtitle(data)
+        return data
 
 
 def _clusters(net: Network, seed: int) -> dict[Any, int]:
