@@ -28,6 +28,20 @@ function onConfirm() {
   });
 }
 
+// A done_url that differs from this page only by its #fragment would be a
+// same-document jump (no reload, so the finished result never shows): reload then.
+function goTo(url) {
+  const target = new URL(url, window.location.href);
+  const here = window.location;
+  if (target.origin === here.origin && target.pathname === here.pathname
+      && target.search === here.search) {
+    if (target.hash) here.hash = target.hash;
+    here.reload();
+  } else {
+    here.assign(target.href);
+  }
+}
+
 function followJob(box) {
   const url = box.getAttribute("data-job");
   const bar = box.querySelector("progress");
@@ -48,7 +62,7 @@ function followJob(box) {
           bar.max = 1;
           bar.value = 1;
           step.textContent = "Finished.";
-          if (job.done_url) window.location.assign(job.done_url);
+          if (job.done_url) goTo(job.done_url);
         } else if (job.state === "failed") {
           step.textContent = job.error;
           box.classList.add("failed");
