@@ -505,8 +505,12 @@ class StrengthMixin(LedgerBase):
         limit: int | None = 10,
         kinds: Iterable[str] | None = None,
         progress: Progress | None = None,
+        board: Scoreboard | None = None,
     ) -> Agenda:
-        """Whom to reach out to today, and why: ranked, explained, ``limit`` per section."""
+        """Whom to reach out to today, and why: ranked, explained, ``limit`` per section.
+
+        ``board`` is that day's :meth:`scoreboard` if the caller has it already.
+        """
         from dunbar.strength import agenda as engine
 
         chosen = list(engine.KINDS if kinds is None else kinds)
@@ -517,7 +521,8 @@ class StrengthMixin(LedgerBase):
             )
         if limit is not None and limit < 1:
             raise ValidationError("limit must be at least 1")
-        board = self.scoreboard(today=today, progress=progress)
+        if board is None or board.today != self._today(today):
+            board = self.scoreboard(today=today, progress=progress)
         day = board.today
         with self._read() as conn:
             params = self._params(conn)

@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from dunbar.web.security import csrf_token
 
 if TYPE_CHECKING:
+    from dunbar.facade.strength import Scoreboard
     from dunbar.ledger import Ledger
     from dunbar.web.freshness import Freshness
     from dunbar.web.jobs import JobRegistry
@@ -35,6 +36,7 @@ __all__ = [
     "ledger_of",
     "render",
     "require_login",
+    "scoreboard_of",
     "see_other",
     "settings_of",
     "writing",
@@ -75,7 +77,7 @@ def session_gen(request: Request) -> str:
         secret = ledger_of(request).web_session_secret()
         return hashlib.sha256(secret.encode()).hexdigest()[:16]
 
-    return cached(request, "session_gen", make)
+    return cached(request, "session_gen", make, may_be_previous=False)
 
 
 def logged_in(request: Request) -> bool:
@@ -141,13 +143,32 @@ def writing(request: Request) -> Iterator[Ledger]:
         try:
             yield ledger_of(request)
         finally:
-            request.app.state.freshness.bump()
+            wrote = request.app.state.freshness.bump()
+            if "session" in request.scope:
+                request.session["wrote"] = wrote
 
 
-def cached(request: Request, key: str, make: Callable[[], T]) -> T:
-    """``make()``, reused until the ledger changes (see :mod:`dunbar.web.freshness`)."""
+def cached(request: Request, key: str, make: Callable[[], T], *, may_be_previous: bool = True) -> T:
+    """``make()``, reused until the ledger changes (see :mod:`dunbar.web.freshness`).
+
+    A page (a browser session) may get the value from just before the latest
+    write while another request is making the new one, unless this session made
+    that write; the API (no session) and ``may_be_previous=False`` always wait.
+    """
     freshness: Freshness = request.app.state.freshness
-    return freshness.cached(key, make)
+    wrote = None
+    if may_be_previous and request.session.get("user") == "me":
+        wrote = int(request.session.get("wrote", 0))
+    return freshness.cached(key, make, wrote=wrote)
+
+
+def scoreboard_of(request: Request) -> Scoreboard:
+    """Today's scores of everyone, one copy shared by Today, People and Person."""
+    import datetime as dt
+
+    ledger = ledger_of(request)
+    day = ledger.now().astimezone(dt.UTC).date()  # the ledger's today (Ledger.scoreboard)
+    return cached(request, f"scoreboard:{day}", lambda: ledger.scoreboard(today=day))
 
 
 def render(

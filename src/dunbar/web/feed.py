@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from dunbar.errors import NotFoundError
-from dunbar.web.deps import cached, ledger_of, render, writing
+from dunbar.web.deps import cached, ledger_of, render, scoreboard_of, writing
 
 __all__ = ["private", "public"]
 
@@ -28,7 +28,9 @@ def agenda_feed(request: Request, token: str) -> Response:
     if not ledger.check_feed_token(token):
         raise NotFoundError("There is no such page.")
     day = ledger.now().astimezone().date().isoformat()
-    agenda = cached(request, f"agenda:{day}:50", lambda: ledger.agenda(limit=50))
+    agenda = cached(
+        request, f"agenda:{day}:50", lambda: ledger.agenda(limit=50, board=scoreboard_of(request))
+    )
     return Response(
         agenda_to_ics(agenda, now=ledger.now()),
         media_type="text/calendar; charset=utf-8",

@@ -8,6 +8,14 @@
 - on PostgreSQL, ``pg_current_wal_lsn()`` moves on with every committed write
   to the cluster (other databases' too: a cache made again too often, never a
   stale one).
+
+:meth:`Freshness.cached` makes each value once per version, however many
+requests ask at the same time (one builds, the others wait for it). While a
+value for the current version is being made, a caller that has not written since
+the previous value was made may have that previous value at once (``wrote=``):
+under concurrent load, other tabs see the page as it was a moment ago instead of
+queueing behind a rebuild, and the tab that wrote always sees its write. The
+cache keeps the most recently used :data:`MAX_ENTRIES` values.
 """
 
 from __future__ import annotations
@@ -15,13 +23,17 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["Freshness"]
+__all__ = ["MAX_ENTRIES", "Freshness"]
 
 T = TypeVar("T")
+
+MAX_ENTRIES = 4096
+"""Cached values kept at most (person pages add a few each); the least recently used go."""
 
 
 class Freshness:
@@ -37,12 +49,19 @@ class Freshness:
             # Only ever reads a pragma; a plain connection, since a read-only one
             # cannot open a WAL database whose -shm file it may not write.
             self._conn = sqlite3.connect(str(sqlite_file), check_same_thread=False)
-        self._cache: dict[str, tuple[Any, Any]] = {}
+        self._cache: OrderedDict[str, tuple[tuple[int, object], Any]] = OrderedDict()
+        self._building: dict[str, tuple[tuple[int, object], threading.Event]] = {}
 
-    def bump(self) -> None:
+    def bump(self) -> int:
+        """Note a write; returns the new write counter (see ``wrote=`` of :meth:`cached`)."""
         with self._lock:
             self._counter += 1
-            self._cache.clear()
+            return self._counter
+
+    @property
+    def counter(self) -> int:
+        with self._lock:
+            return self._counter
 
     def version(self) -> tuple[int, object]:
         with self._lock:
@@ -52,18 +71,51 @@ class Freshness:
             counter = self._counter
         return counter, self._probe() if self._probe is not None else time.monotonic()
 
-    def cached(self, key: str, make: Callable[[], T]) -> T:
-        """``make()``, or its result from before when the ledger has not changed."""
-        version = self.version()
-        with self._lock:
-            hit = self._cache.get(key)
-        if hit is not None and hit[0] == version:
-            value: T = hit[1]
-            return value
-        value = make()
-        after = self.version()  # make() may itself have written (the tally cache)
-        with self._lock:
-            self._cache[key] = (after, value)
+    def cached(self, key: str, make: Callable[[], T], *, wrote: int | None = None) -> T:
+        """``make()``, or its result from before when the ledger has not changed.
+
+        ``wrote`` is the write counter (:meth:`bump`) of the caller's last write:
+        when another thread is already making the current value, a caller whose
+        last write the previous value includes gets the previous value instead of
+        waiting. ``None`` (the default) always waits for the current value.
+        """
+        while True:
+            version = self.version()
+            with self._lock:
+                hit = self._cache.get(key)
+                if hit is not None and hit[0] == version:
+                    self._cache.move_to_end(key)
+                    current: T = hit[1]
+                    return current
+                building = self._building.get(key)
+                if building is None:
+                    event = threading.Event()
+                    self._building[key] = (version, event)
+                    break
+                being_made, event = building
+                if (
+                    hit is not None
+                    and wrote is not None
+                    and being_made == version
+                    and hit[0][0] >= wrote
+                ):
+                    previous: T = hit[1]
+                    return previous
+            event.wait()
+        try:
+            value = make()
+            after = self.version()  # make() may itself have written (the tally cache)
+            if after[0] != version[0]:
+                after = version  # the app wrote meanwhile: the value may predate that write
+            with self._lock:
+                self._cache[key] = (after, value)
+                self._cache.move_to_end(key)
+                while len(self._cache) > MAX_ENTRIES:
+                    self._cache.popitem(last=False)
+        finally:
+            with self._lock:
+                del self._building[key]
+            event.set()
         return value
 
     def close(self) -> None:

@@ -18,7 +18,7 @@ from dunbar.web.api.schemas import (
     SnoozeOut,
     StrengthOut,
 )
-from dunbar.web.deps import cached, ledger_of, writing
+from dunbar.web.deps import cached, ledger_of, scoreboard_of, writing
 
 router = APIRouter(responses=ERRORS)
 
@@ -37,7 +37,11 @@ def agenda(
     kinds = sorted(set(section)) if section else None
     # The same cache key as the Today page for the whole agenda.
     key = f"agenda:{day}:{limit}" if kinds is None else f"agenda:{day}:{limit}:{','.join(kinds)}"
-    result = cached(request, key, lambda: ledger.agenda(limit=limit, kinds=kinds))
+    result = cached(
+        request,
+        key,
+        lambda: ledger.agenda(limit=limit, kinds=kinds, board=scoreboard_of(request)),
+    )
     return AgendaOut.of(result)
 
 

@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from dunbar.errors import ValidationError
 from dunbar.facade.listing import SORTS, PeopleIndex, PeoplePage
 from dunbar.strength.circles import LAYER_NAMES
-from dunbar.web.deps import cached, ledger_of, render
+from dunbar.web.deps import cached, ledger_of, render, scoreboard_of
 
 router = APIRouter()
 
@@ -63,8 +63,11 @@ class Filters:
 def index_of(request: Request) -> PeopleIndex:
     ledger = ledger_of(request)
     day = ledger.now().astimezone().date().isoformat()
-    board = cached(request, f"scoreboard:{day}", lambda: ledger.scoreboard(today=day))
-    return cached(request, f"people:index:{day}", lambda: ledger.people_index(board=board))
+    return cached(
+        request,
+        f"people:index:{day}",
+        lambda: ledger.people_index(board=scoreboard_of(request)),
+    )
 
 
 def _seen(value: str) -> tuple[int | None, int | None]:

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from dunbar.errors import ValidationError
 from dunbar.model import Channel, IdentityKind, LabelKind
-from dunbar.web.deps import cached, ledger_of, render, see_other, writing
+from dunbar.web.deps import cached, ledger_of, render, scoreboard_of, see_other, writing
 
 router = APIRouter()
 
@@ -132,7 +132,7 @@ def _strength(request: Request, pid: int, is_me: bool) -> tuple[Any, Any]:
     day = ledger.now().astimezone().date().isoformat()
     # Everyone's scores of the day (for the circle and the peak), shared by all
     # person pages until the ledger changes; then one tie costs its own episodes.
-    board = cached(request, f"person:board:{day}", lambda: ledger.scoreboard(today=day))
+    board = scoreboard_of(request)
     report = cached(request, f"person:tie:{pid}:{day}", lambda: ledger.tie(pid, board=board))
     history = cached(
         request,

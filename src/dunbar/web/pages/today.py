@@ -14,7 +14,7 @@ from fastapi.responses import Response
 
 from dunbar.model import Channel
 from dunbar.strength.agenda import KINDS, SECTION_TITLES, Agenda
-from dunbar.web.deps import cached, ledger_of, render, see_other, writing
+from dunbar.web.deps import cached, ledger_of, render, scoreboard_of, see_other, writing
 
 router = APIRouter()
 
@@ -25,7 +25,11 @@ SNOOZE_CHOICES = (3, 7, 14, 30)
 def agenda_of(request: Request, limit: int = 10) -> Agenda:
     ledger = ledger_of(request)
     day = ledger.now().astimezone().date().isoformat()
-    return cached(request, f"agenda:{day}:{limit}", lambda: ledger.agenda(limit=limit))
+    return cached(
+        request,
+        f"agenda:{day}:{limit}",
+        lambda: ledger.agenda(limit=limit, board=scoreboard_of(request)),
+    )
 
 
 @router.get("/")

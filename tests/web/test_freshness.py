@@ -1,0 +1,126 @@
+"""The web cache (dunbar.web.freshness): one build per version, the previous value
+while a new one is made, read-your-writes for the writer, a bounded size."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from dunbar.web import freshness as module
+from dunbar.web.freshness import Freshness
+
+
+@pytest.fixture
+def fresh() -> Freshness:
+    return Freshness(None, probe=lambda: 0)  # only the app's own write counter moves
+
+
+def _slow(started: threading.Event, release: threading.Event, value: str, calls: list[str]):
+    def make() -> str:
+        calls.append(value)
+        started.set()
+        assert release.wait(5)
+        return value
+
+    return make
+
+
+def _in_thread(fn) -> tuple[threading.Thread, list[object]]:
+    out: list[object] = []
+    thread = threading.Thread(target=lambda: out.append(fn()))
+    thread.start()
+    return thread, out
+
+
+def test_a_value_is_reused_until_the_app_writes(fresh: Freshness) -> None:
+    calls: list[int] = []
+    assert fresh.cached("k", lambda: calls.append(1) or "a") == "a"
+    assert fresh.cached("k", lambda: calls.append(1) or "b") == "a"
+    assert fresh.bump() == 1
+    assert fresh.cached("k", lambda: calls.append(1) or "c") == "c"
+    assert len(calls) == 2
+
+
+def test_concurrent_callers_share_one_build(fresh: Freshness) -> None:
+    started, release, calls = threading.Event(), threading.Event(), []
+    first, out1 = _in_thread(lambda: fresh.cached("k", _slow(started, release, "v", calls)))
+    assert started.wait(5)
+    second, out2 = _in_thread(lambda: fresh.cached("k", _slow(started, release, "w", calls)))
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert out1 == ["v"] and out2 == ["v"]
+    assert calls == ["v"]  # the second caller waited for the first build
+
+
+def test_others_get_the_previous_value_while_the_new_one_is_made(fresh: Freshness) -> None:
+    fresh.cached("k", lambda: "old")
+    wrote = fresh.bump()
+    started, release, calls = threading.Event(), threading.Event(), []
+    builder, out = _in_thread(lambda: fresh.cached("k", _slow(started, release, "new", calls)))
+    assert started.wait(5)
+    # A session whose last write was before "old" was made: the previous value, at once.
+    assert fresh.cached("k", lambda: "never", wrote=0) == "old"
+    # The API (no session) waits; so does the session that made the write.
+    waiting_api, api_out = _in_thread(lambda: fresh.cached("k", lambda: "never"))
+    waiting_writer, writer_out = _in_thread(lambda: fresh.cached("k", lambda: "x", wrote=wrote))
+    waiting_api.join(0.2)
+    assert waiting_api.is_alive() and waiting_writer.is_alive()
+    release.set()
+    for t in (builder, waiting_api, waiting_writer):
+        t.join(5)
+    assert out == ["new"] and api_out == ["new"] and writer_out == ["new"]
+    assert calls == ["new"]
+
+
+def test_a_failed_build_lets_the_next_caller_try_again(fresh: Freshness) -> None:
+    def boom() -> str:
+        raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):
+        fresh.cached("k", boom)
+    assert fresh.cached("k", lambda: "ok") == "ok"
+
+
+def test_a_value_made_across_a_write_is_not_taken_for_current(fresh: Freshness) -> None:
+    def make() -> str:
+        fresh.bump()  # the app wrote while the value was being made
+        return "maybe stale"
+
+    assert fresh.cached("k", make) == "maybe stale"
+    assert fresh.cached("k", lambda: "current") == "current"
+
+
+def test_the_cache_keeps_the_most_recently_used(
+    fresh: Freshness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(module, "MAX_ENTRIES", 3)
+    for key in "abc":
+        fresh.cached(key, lambda key=key: key)
+    fresh.cached("a", lambda: "again")  # a hit: "a" is now the most recent
+    fresh.cached("d", lambda: "d")
+    made: list[str] = []
+    assert fresh.cached("a", lambda: made.append("a") or "a2") == "a"
+    assert fresh.cached("b", lambda: made.append("b") or "b2") == "b2"
+    assert made == ["b"]
+
+
+def test_sqlite_commits_of_other_connections_are_seen(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "l.sqlite"
+    other = sqlite3.connect(db)
+    other.execute("CREATE TABLE t (x)")
+    other.commit()
+    fresh = Freshness(db)
+    try:
+        assert fresh.cached("k", lambda: 1) == 1
+        assert fresh.cached("k", lambda: 2) == 1
+        other.execute("INSERT INTO t VALUES (1)")
+        other.commit()
+        assert fresh.cached("k", lambda: 3) == 3
+    finally:
+        fresh.close()
+        other.close()
