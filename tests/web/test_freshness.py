@@ -14,7 +14,9 @@ from dunbar.web.freshness import Freshness
 
 @pytest.fixture
 def fresh() -> Freshness:
-    return Freshness(None, probe=lambda: 0)  # only the app's own write counter moves
+    # Only the app's own write counter moves; no window, so that only a build in
+    # flight lets a session have a value that is not current.
+    return Freshness(None, probe=lambda: 0, window=0.0)
 
 
 def _slow(started: threading.Event, release: threading.Event, value: str, calls: list[str]):
@@ -73,6 +75,27 @@ def test_others_get_the_previous_value_while_the_new_one_is_made(fresh: Freshnes
         t.join(5)
     assert out == ["new"] and api_out == ["new"] and writer_out == ["new"]
     assert calls == ["new"]
+
+
+def test_within_the_window_a_session_that_did_not_write_gets_the_last_value() -> None:
+    now = [100.0]
+    fresh = Freshness(None, probe=lambda: 0, window=1.0, clock=lambda: now[0])
+    assert fresh.cached("k", lambda: "v0") == "v0"
+    first = fresh.bump()
+    now[0] += 0.5
+    # Another session (its last write was before v0 was made): v0 is young enough.
+    assert fresh.cached("k", lambda: "v1", wrote=0) == "v0"
+    # The session that wrote, and the API, wait for a value with that write.
+    assert fresh.cached("k", lambda: "v1", wrote=first) == "v1"
+    second = fresh.bump()
+    assert fresh.cached("k", lambda: "v2") == "v2"
+    fresh.bump()
+    now[0] += 0.4
+    # v2 includes the second write: that writer may have it within the window ...
+    assert fresh.cached("k", lambda: "v3", wrote=second) == "v2"
+    now[0] += 0.7
+    # ... and nobody may once it is older than the window.
+    assert fresh.cached("k", lambda: "v3", wrote=0) == "v3"
 
 
 def test_a_failed_build_lets_the_next_caller_try_again(fresh: Freshness) -> None:

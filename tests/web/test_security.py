@@ -98,6 +98,9 @@ def test_security_headers_on_every_response(web: Web) -> None:
         assert "frame-ancestors 'none'" in csp
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["x-frame-options"] == "DENY"
+        # The app's own time, and nothing else about what it did.
+        name, dur = r.headers["server-timing"].split(";dur=")
+        assert name == "app" and float(dur) >= 0
     assert web.client.get("/").headers["cache-control"] == "no-store"
 
 

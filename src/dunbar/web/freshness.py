@@ -10,12 +10,15 @@
   stale one).
 
 :meth:`Freshness.cached` makes each value once per version, however many
-requests ask at the same time (one builds, the others wait for it). While a
-value for the current version is being made, a caller that has not written since
-the previous value was made may have that previous value at once (``wrote=``):
-under concurrent load, other tabs see the page as it was a moment ago instead of
-queueing behind a rebuild, and the tab that wrote always sees its write. The
-cache keeps the most recently used :data:`MAX_ENTRIES` values.
+requests ask at the same time (one builds, the others wait for it). A caller
+that says which write of the app it last made (``wrote=``, a browser session)
+may also have a value that is no longer current but includes that write, when
+the value is younger than ``window`` seconds or while its successor is being
+made. So under many writes a large ledger's scoreboard is made at most about
+once a ``window`` instead of once per write, other tabs see the page as it was
+up to a moment ago, and the tab that wrote always sees its write. A caller
+without ``wrote`` (the API, the login check) always gets the current value.
+The cache keeps the most recently used :data:`MAX_ENTRIES` values.
 """
 
 from __future__ import annotations
@@ -35,12 +38,22 @@ T = TypeVar("T")
 MAX_ENTRIES = 4096
 """Cached values kept at most (person pages add a few each); the least recently used go."""
 
+WINDOW_S = 1.0
+"""How old a value may be and still be shown to a session that did not write since."""
+
 
 class Freshness:
     def __init__(
-        self, sqlite_file: Path | None, *, probe: Callable[[], object] | None = None
+        self,
+        sqlite_file: Path | None,
+        *,
+        probe: Callable[[], object] | None = None,
+        window: float = WINDOW_S,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """``probe`` (PostgreSQL) returns a value that changes with every commit."""
+        self.window = window
+        self._clock = clock
         self._lock = threading.Lock()
         self._counter = 0
         self._probe = probe
@@ -49,7 +62,8 @@ class Freshness:
             # Only ever reads a pragma; a plain connection, since a read-only one
             # cannot open a WAL database whose -shm file it may not write.
             self._conn = sqlite3.connect(str(sqlite_file), check_same_thread=False)
-        self._cache: OrderedDict[str, tuple[tuple[int, object], Any]] = OrderedDict()
+        # key -> (the version it was made for, when its making began, the value)
+        self._cache: OrderedDict[str, tuple[tuple[int, object], float, Any]] = OrderedDict()
         self._building: dict[str, tuple[tuple[int, object], threading.Event]] = {}
 
     def bump(self) -> int:
@@ -74,41 +88,41 @@ class Freshness:
     def cached(self, key: str, make: Callable[[], T], *, wrote: int | None = None) -> T:
         """``make()``, or its result from before when the ledger has not changed.
 
-        ``wrote`` is the write counter (:meth:`bump`) of the caller's last write:
-        when another thread is already making the current value, a caller whose
-        last write the previous value includes gets the previous value instead of
-        waiting. ``None`` (the default) always waits for the current value.
+        ``wrote`` is the write counter (:meth:`bump`) of the caller's last write
+        (0: none yet). With it, a value that includes that write will do when it
+        is younger than :attr:`window` or while its successor is being made.
+        ``None`` (the default) always waits for the current value.
         """
         while True:
             version = self.version()
             with self._lock:
                 hit = self._cache.get(key)
-                if hit is not None and hit[0] == version:
-                    self._cache.move_to_end(key)
-                    current: T = hit[1]
-                    return current
                 building = self._building.get(key)
+                if hit is not None and (
+                    hit[0] == version
+                    or (
+                        wrote is not None
+                        and hit[0][0] >= wrote
+                        and (building is not None or self._clock() - hit[1] < self.window)
+                    )
+                ):
+                    self._cache.move_to_end(key)
+                    value: T = hit[2]
+                    return value
                 if building is None:
                     event = threading.Event()
                     self._building[key] = (version, event)
                     break
-                being_made, event = building
-                if (
-                    hit is not None
-                    and wrote is not None
-                    and being_made == version
-                    and hit[0][0] >= wrote
-                ):
-                    previous: T = hit[1]
-                    return previous
+                event = building[1]
             event.wait()
         try:
+            began = self._clock()
             value = make()
             after = self.version()  # make() may itself have written (the tally cache)
             if after[0] != version[0]:
                 after = version  # the app wrote meanwhile: the value may predate that write
             with self._lock:
-                self._cache[key] = (after, value)
+                self._cache[key] = (after, began, value)
                 self._cache.move_to_end(key)
                 while len(self._cache) > MAX_ENTRIES:
                     self._cache.popitem(last=False)
