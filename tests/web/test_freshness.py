@@ -4,6 +4,7 @@ while a new one is made, read-your-writes for the writer, a bounded size."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from dunbar.web.freshness import Freshness
 def fresh() -> Freshness:
     # Only the app's own write counter moves; no window, so that only a build in
     # flight lets a session have a value that is not current.
-    return Freshness(None, probe=lambda: 0, window=0.0)
+    return Freshness(None, probe=lambda: 0, window=0.0, background=False)
 
 
 def _slow(started: threading.Event, release: threading.Event, value: str, calls: list[str]):
@@ -79,7 +80,7 @@ def test_others_get_the_previous_value_while_the_new_one_is_made(fresh: Freshnes
 
 def test_within_the_window_a_session_that_did_not_write_gets_the_last_value() -> None:
     now = [100.0]
-    fresh = Freshness(None, probe=lambda: 0, window=1.0, clock=lambda: now[0])
+    fresh = Freshness(None, probe=lambda: 0, window=1.0, clock=lambda: now[0], background=False)
     assert fresh.cached("k", lambda: "v0") == "v0"
     first = fresh.bump()
     now[0] += 0.5
@@ -96,6 +97,40 @@ def test_within_the_window_a_session_that_did_not_write_gets_the_last_value() ->
     now[0] += 0.7
     # ... and nobody may once it is older than the window.
     assert fresh.cached("k", lambda: "v3", wrote=0) == "v3"
+
+
+def test_a_young_value_that_is_not_current_is_made_again_in_the_background() -> None:
+    fresh = Freshness(None, probe=lambda: 0, window=60.0)
+    assert fresh.cached("k", lambda: "v0") == "v0"
+    fresh.bump()
+    made = threading.Event()
+
+    def make() -> str:
+        made.set()
+        return "v1"
+
+    assert fresh.cached("k", make, wrote=0) == "v0"  # at once, and a refresh starts
+    assert made.wait(5)
+    for _ in range(100):  # the refresh stores its value just after making it
+        if fresh.cached("k", lambda: "never", wrote=0) == "v1":
+            break
+        time.sleep(0.01)
+    assert fresh.cached("k", lambda: "never") == "v1"  # current now, for everyone
+
+
+def test_a_value_is_made_only_from_current_ones() -> None:
+    fresh = Freshness(None, probe=lambda: 0, window=60.0, background=False)
+    fresh.cached("board", lambda: "board0")
+    fresh.cached("agenda", lambda: "agenda(board0)")
+    fresh.bump()
+    # A session may see the young agenda as it was ...
+    assert fresh.cached("agenda", lambda: "never", wrote=0) == "agenda(board0)"
+    # ... but an agenda made now is made from the current board, not the young one.
+
+    def agenda() -> str:
+        return "agenda(" + fresh.cached("board", lambda: "board1", wrote=0) + ")"
+
+    assert fresh.cached("agenda", agenda) == "agenda(board1)"
 
 
 def test_a_failed_build_lets_the_next_caller_try_again(fresh: Freshness) -> None:

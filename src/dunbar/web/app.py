@@ -27,6 +27,7 @@ from dunbar.errors import AmbiguousError, DatabaseError, DunbarError, NotFoundEr
 from dunbar.web.deps import CsrfRejected, LoginRequired, csrf_protect, render, require_login
 from dunbar.web.freshness import Freshness
 from dunbar.web.jobs import JobRegistry
+from dunbar.web.load import Load, LoadMiddleware
 from dunbar.web.security import LoginLimiter, SecurityHeaders
 from dunbar.web.settings import WebSettings
 
@@ -201,6 +202,8 @@ def create_app(settings: WebSettings, *, ledger: Any = None) -> FastAPI:
     _filters(templates)
     app.state.templates = templates
 
+    app.state.load = Load()
+    app.add_middleware(LoadMiddleware)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
         SessionMiddleware,

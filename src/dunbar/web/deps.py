@@ -151,13 +151,14 @@ def writing(request: Request) -> Iterator[Ledger]:
 def cached(request: Request, key: str, make: Callable[[], T], *, may_be_previous: bool = True) -> T:
     """``make()``, reused until the ledger changes (see :mod:`dunbar.web.freshness`).
 
-    A page (a browser session) may get the value from just before the latest
-    write while another request is making the new one, unless this session made
-    that write; the API (no session) and ``may_be_previous=False`` always wait.
+    While the app is busy (other requests in flight), a page of a browser session
+    may get a value up to a moment old that includes this session's own writes,
+    rather than wait for it to be made again. When the app is not busy, and for
+    the API (no session) and ``may_be_previous=False``, the value is current.
     """
     freshness: Freshness = request.app.state.freshness
     wrote = None
-    if may_be_previous and request.session.get("user") == "me":
+    if may_be_previous and request.app.state.load.busy and request.session.get("user") == "me":
         wrote = int(request.session.get("wrote", 0))
     return freshness.cached(key, make, wrote=wrote)
 

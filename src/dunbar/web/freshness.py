@@ -23,6 +23,7 @@ The cache keeps the most recently used :data:`MAX_ENTRIES` values.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -38,6 +39,14 @@ T = TypeVar("T")
 MAX_ENTRIES = 4096
 """Cached values kept at most (person pages add a few each); the least recently used go."""
 
+
+class _Making(threading.local):
+    depth = 0
+    """How many values this thread is making (nested ``cached`` calls)."""
+
+
+_making = _Making()
+
 WINDOW_S = 1.0
 """How old a value may be and still be shown to a session that did not write since."""
 
@@ -50,9 +59,14 @@ class Freshness:
         probe: Callable[[], object] | None = None,
         window: float = WINDOW_S,
         clock: Callable[[], float] = time.monotonic,
+        background: bool = True,
     ) -> None:
-        """``probe`` (PostgreSQL) returns a value that changes with every commit."""
+        """``probe`` (PostgreSQL) returns a value that changes with every commit.
+
+        ``background=False`` makes no value again in the background (tests).
+        """
         self.window = window
+        self.background = background
         self._clock = clock
         self._lock = threading.Lock()
         self._counter = 0
@@ -65,6 +79,7 @@ class Freshness:
         # key -> (the version it was made for, when its making began, the value)
         self._cache: OrderedDict[str, tuple[tuple[int, object], float, Any]] = OrderedDict()
         self._building: dict[str, tuple[tuple[int, object], threading.Event]] = {}
+        self._refreshing = False
 
     def bump(self) -> int:
         """Note a write; returns the new write counter (see ``wrote=`` of :meth:`cached`)."""
@@ -90,31 +105,50 @@ class Freshness:
 
         ``wrote`` is the write counter (:meth:`bump`) of the caller's last write
         (0: none yet). With it, a value that includes that write will do when it
-        is younger than :attr:`window` or while its successor is being made.
-        ``None`` (the default) always waits for the current value.
+        is younger than :attr:`window` or while its successor is being made; a
+        value that will do but is not current is then made again in the
+        background (one such build at a time), so that under steady writes it
+        stays young. ``None`` (the default) always waits for the current value,
+        and so does every ``cached`` call made while making a value: a value is
+        only ever made from current ones.
         """
+        if _making.depth:
+            wrote = None
         while True:
             version = self.version()
             with self._lock:
                 hit = self._cache.get(key)
                 building = self._building.get(key)
-                if hit is not None and (
-                    hit[0] == version
-                    or (
-                        wrote is not None
-                        and hit[0][0] >= wrote
-                        and (building is not None or self._clock() - hit[1] < self.window)
-                    )
+                if hit is not None and hit[0] == version:
+                    self._cache.move_to_end(key)
+                    current: T = hit[2]
+                    return current
+                if (
+                    hit is not None
+                    and wrote is not None
+                    and hit[0][0] >= wrote
+                    and (building is not None or self._clock() - hit[1] < self.window)
                 ):
                     self._cache.move_to_end(key)
-                    value: T = hit[2]
-                    return value
+                    if building is None and self.background and not self._refreshing:
+                        self._refreshing = True
+                        threading.Thread(
+                            target=self._refresh, args=(key, make), daemon=True
+                        ).start()
+                    previous: T = hit[2]
+                    return previous
                 if building is None:
                     event = threading.Event()
                     self._building[key] = (version, event)
                     break
                 event = building[1]
             event.wait()
+        return self._make(key, make, version, event)
+
+    def _make(
+        self, key: str, make: Callable[[], T], version: tuple[int, object], event: threading.Event
+    ) -> T:
+        _making.depth += 1
         try:
             began = self._clock()
             value = make()
@@ -127,10 +161,27 @@ class Freshness:
                 while len(self._cache) > MAX_ENTRIES:
                     self._cache.popitem(last=False)
         finally:
+            _making.depth -= 1
             with self._lock:
                 del self._building[key]
             event.set()
         return value
+
+    def _refresh(self, key: str, make: Callable[[], Any]) -> None:
+        """Make ``key`` again in the background, unless someone already is."""
+        try:
+            version = self.version()
+            with self._lock:
+                hit = self._cache.get(key)
+                if key in self._building or (hit is not None and hit[0] == version):
+                    return
+                event = threading.Event()
+                self._building[key] = (version, event)
+            with contextlib.suppress(Exception):  # the next caller that waits will see it
+                self._make(key, make, version, event)
+        finally:
+            with self._lock:
+                self._refreshing = False
 
     def close(self) -> None:
         if self._conn is not None:

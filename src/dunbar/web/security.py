@@ -35,12 +35,8 @@ class SecurityHeaders(BaseHTTPMiddleware):
     async def dispatch(
         self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        started = time.perf_counter()
         response = await call_next(request)
         headers = response.headers
-        # The time the app took to make the response (seen in the browser's tools
-        # and read by benchmarks/bench_web.py); no detail of what it did.
-        headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         headers["Content-Security-Policy"] = CSP
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"

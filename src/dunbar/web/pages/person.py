@@ -11,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
 from dunbar.errors import ValidationError
 from dunbar.model import Channel, IdentityKind, LabelKind
@@ -130,14 +131,18 @@ def _strength(request: Request, pid: int, is_me: bool) -> tuple[Any, Any]:
         return None, None
     ledger = ledger_of(request)
     day = ledger.now().astimezone().date().isoformat()
-    # Everyone's scores of the day (for the circle and the peak), shared by all
-    # person pages until the ledger changes; then one tie costs its own episodes.
-    board = scoreboard_of(request)
-    report = cached(request, f"person:tie:{pid}:{day}", lambda: ledger.tie(pid, board=board))
+    # Everyone's scores of the day (for the circle and the peak) are shared by all
+    # pages; one tie then costs its own episodes. Asked for inside the makers, the
+    # board is always the current one there (dunbar.web.freshness).
+    report = cached(
+        request,
+        f"person:tie:{pid}:{day}",
+        lambda: ledger.tie(pid, board=scoreboard_of(request)),
+    )
     history = cached(
         request,
         f"person:history:{pid}:{day}",
-        lambda: ledger.strength_history(pid, months=24, board=board),
+        lambda: ledger.strength_history(pid, months=24, board=scoreboard_of(request)),
     )
     return report, history
 
@@ -212,10 +217,86 @@ def add_note(
     return see_other(f"/people/{person.id}")
 
 
+IDENTITY_FIELDS = {
+    IdentityKind.EMAIL: "Emails",
+    IdentityKind.PHONE: "Phones",
+    IdentityKind.URL: "Web pages",
+    IdentityKind.HANDLE: "Handles",
+}
+LABEL_FIELDS = {
+    LabelKind.TAG: "Tags",
+    LabelKind.TOPIC: "Topics they know",
+    LabelKind.OFFER: "What they offer",
+    LabelKind.NEED: "What they need",
+}
+TEXT_FIELDS = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "organisation": "Organisation",
+    "title": "Title",
+    "location": "Location",
+    "how_met": "How you met",
+    "where_met": "Where you met",
+    "birthday": "Birthday (YYYY-MM-DD, or --MM-DD without the year)",
+    "first_known": "Known since (YYYY-MM-DD)",
+}
+MAX_FIELD = 2000
+
+
+async def form_of(request: Request) -> FormData:
+    """The posted form (read once already by the CSRF check, and kept by Starlette)."""
+    return await request.form()
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name, "")
+    if not isinstance(value, str):
+        raise ValidationError(f"{name} must be text")
+    if len(value) > MAX_FIELD:
+        raise ValidationError(f"{name} is longer than {MAX_FIELD:,} characters")
+    return value.strip()
+
+
+def _texts(form: FormData, name: str) -> list[str]:
+    return [v for v in form.getlist(name) if isinstance(v, str) and v]
+
+
+def _custom_text(custom: dict[str, Any]) -> str:
+    return "\n".join(f"{k}: {v}" for k, v in custom.items() if isinstance(v, str))
+
+
+def _custom(text: str, current: dict[str, Any]) -> dict[str, Any]:
+    """``key: value`` lines; values that are not text (from an import) are kept as they are."""
+    out = {k: v for k, v in current.items() if not isinstance(v, str)}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        key, sep, value = line.partition(":")
+        if not sep or not key.strip():
+            raise ValidationError(f"custom field line {n} needs the form 'name: value'")
+        out[key.strip()] = value.strip()
+    return out
+
+
 @router.get("/people/{person_id}/edit")
 def edit_page(request: Request, person_id: int) -> Response:
     p = ledger_of(request).person(person_id)
-    return render(request, "person_edit.html", {"p": p})
+    return render(
+        request,
+        "person_edit.html",
+        {
+            "p": p,
+            "text_fields": [(f, label, getattr(p, f) or "") for f, label in TEXT_FIELDS.items()],
+            "identity_fields": [
+                (k.value, label, [i.value for i in p.identities if i.kind == k])
+                for k, label in IDENTITY_FIELDS.items()
+            ],
+            "label_fields": [
+                (k.value, label, getattr(p, f"{k.value}s")) for k, label in LABEL_FIELDS.items()
+            ],
+            "custom_text": _custom_text(p.custom),
+        },
+    )
 
 
 def _split(value: str) -> list[str]:
@@ -223,44 +304,51 @@ def _split(value: str) -> list[str]:
 
 
 @router.post("/people/{person_id}/edit")
-def edit(
-    request: Request,
-    person_id: int,
-    name: Annotated[str, Form(max_length=300)] = "",
-    organisation: Annotated[str, Form(max_length=300)] = "",
-    title: Annotated[str, Form(max_length=300)] = "",
-    location: Annotated[str, Form(max_length=300)] = "",
-    add_email: Annotated[str, Form(max_length=2000)] = "",
-    remove_email: Annotated[list[str] | None, Form()] = None,
-    add_phone: Annotated[str, Form(max_length=2000)] = "",
-    remove_phone: Annotated[list[str] | None, Form()] = None,
-    add_tag: Annotated[str, Form(max_length=2000)] = "",
-    remove_tag: Annotated[list[str] | None, Form()] = None,
-) -> Response:
+def edit(request: Request, person_id: int, form: Annotated[FormData, Depends(form_of)]) -> Response:
+    """Everything ``dunbar edit`` can change; an emptied field is cleared."""
     from dunbar.ledger import PersonFields
 
-    if not name.strip():
+    name = _text(form, "name")
+    if not name:
         raise ValidationError("the name cannot be empty")
+    texts = {f: _text(form, f) for f in TEXT_FIELDS}
+    closeness = _text(form, "closeness")
+    if closeness and not closeness.isdigit():
+        raise ValidationError(f"closeness must be a whole number from 1 to 7, not {closeness!r}")
+    first_known = None
+    if texts["first_known"]:
+        from dunbar.normalise import parse_date
+
+        today = ledger_of(request).now().date()
+        first_known = parse_date(texts["first_known"], what="known-since date", today=today)
+    custom_text = _text(form, "custom")
     with writing(request) as ledger:
         current = ledger.person(person_id)
-        clear = [
-            f
-            for f, v in (("organisation", organisation), ("title", title), ("location", location))
-            if not v.strip() and getattr(current, f)
-        ]
+        clear = [f for f, v in texts.items() if not v and getattr(current, f)]
+        if not closeness and current.closeness is not None:
+            clear.append("closeness")
         fields = PersonFields(
-            name=name.strip(),
-            organisation=organisation.strip() or None,
-            title=title.strip() or None,
-            location=location.strip() or None,
+            name=name,
+            given_name=texts["given_name"] or None,
+            family_name=texts["family_name"] or None,
+            organisation=texts["organisation"] or None,
+            title=texts["title"] or None,
+            location=texts["location"] or None,
+            how_met=texts["how_met"] or None,
+            where_met=texts["where_met"] or None,
+            birthday=texts["birthday"] or None,
+            first_known=first_known,
+            closeness=int(closeness) if closeness else None,
+            is_kin=_text(form, "is_kin") == "on",
+            custom=_custom(custom_text, current.custom),
         )
         updated = ledger.edit_person(
             current.id,
             fields,
-            add={IdentityKind.EMAIL: _split(add_email), IdentityKind.PHONE: _split(add_phone)},
-            remove={IdentityKind.EMAIL: remove_email or [], IdentityKind.PHONE: remove_phone or []},
-            labels={LabelKind.TAG: _split(add_tag)},
-            unlabel={LabelKind.TAG: remove_tag or []},
+            add={k: _split(_text(form, f"add_{k.value}")) for k in IDENTITY_FIELDS},
+            remove={k: _texts(form, f"remove_{k.value}") for k in IDENTITY_FIELDS},
+            labels={k: _split(_text(form, f"add_{k.value}")) for k in LABEL_FIELDS},
+            unlabel={k: _texts(form, f"remove_{k.value}") for k in LABEL_FIELDS},
             clear=clear,
         )
     request.session["flash"] = f"Saved {updated.name}."
