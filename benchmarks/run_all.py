@@ -38,6 +38,7 @@ OTHERS = {
     "bench_network.py": ([], ["--quick"]),
     "bench_matching.py": ([], ["--quick"]),
     "bench_seating.py": ([], ["--quick"]),
+    "bench_web.py": ([], ["--quick"]),
 }
 
 

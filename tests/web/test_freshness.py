@@ -118,19 +118,21 @@ def test_a_young_value_that_is_not_current_is_made_again_in_the_background() -> 
     assert fresh.cached("k", lambda: "never") == "v1"  # current now, for everyone
 
 
-def test_a_value_is_made_only_from_current_ones() -> None:
+def test_a_value_made_from_a_young_one_is_never_taken_for_current() -> None:
     fresh = Freshness(None, probe=lambda: 0, window=60.0, background=False)
     fresh.cached("board", lambda: "board0")
-    fresh.cached("agenda", lambda: "agenda(board0)")
     fresh.bump()
-    # A session may see the young agenda as it was ...
-    assert fresh.cached("agenda", lambda: "never", wrote=0) == "agenda(board0)"
-    # ... but an agenda made now is made from the current board, not the young one.
 
-    def agenda() -> str:
-        return "agenda(" + fresh.cached("board", lambda: "board1", wrote=0) + ")"
+    def agenda(wrote: int | None):
+        return lambda: "agenda(" + fresh.cached("board", lambda: "board1", wrote=wrote) + ")"
 
-    assert fresh.cached("agenda", agenda) == "agenda(board1)"
+    # A session's agenda may be made from the young board ...
+    assert fresh.cached("agenda", agenda(0), wrote=0) == "agenda(board0)"
+    assert fresh.cached("agenda", agenda(0), wrote=0) == "agenda(board0)"  # kept, young
+    # ... but it is kept as old as that board: who needs the current one gets it.
+    assert fresh.cached("agenda", agenda(None)) == "agenda(board1)"
+    assert fresh.cached("agenda", agenda(0), wrote=0) == "agenda(board1)"
+    assert fresh.cached("board", lambda: "never") == "board1"
 
 
 def test_a_failed_build_lets_the_next_caller_try_again(fresh: Freshness) -> None:

@@ -350,3 +350,17 @@ def test_tie_and_history_with_a_kept_scoreboard_agree(ledger: Ledger) -> None:
     assert kept.strength.score == pytest.approx(plain.strength.score)
     assert kept.explanation == plain.explanation and kept.peak == plain.peak
     assert ledger.strength_history(ana.id, board=board) == ledger.strength_history(ana.id)
+
+
+def test_busy_app_shows_someone_just_added(web: Web) -> None:
+    """The board of a moment ago does not know a person just added: the current one is
+    made for their page (dunbar.web.deps.scoreboard_of)."""
+    assert web.client.get("/people").status_code == 200  # the shared board is made
+    web.app.state.load.in_flight = 3  # as if three other requests were being served
+    try:
+        dee = web.ledger.add_person("Dee Newcomb")
+        web.ledger.log("Coffee", with_=[dee.id])
+        r = web.client.get(f"/people/{dee.id}")
+        assert r.status_code == 200 and "Dee Newcomb" in r.text
+    finally:
+        web.app.state.load.in_flight = 0

@@ -163,13 +163,29 @@ def cached(request: Request, key: str, make: Callable[[], T], *, may_be_previous
     return freshness.cached(key, make, wrote=wrote)
 
 
-def scoreboard_of(request: Request) -> Scoreboard:
-    """Today's scores of everyone, one copy shared by Today, People and Person."""
+def scoreboard_of(request: Request, *, having: int | None = None) -> Scoreboard:
+    """Today's scores of everyone, one copy shared by Today, People and Person.
+
+    ``having`` is a person the board must know (the board of a moment ago may not
+    know someone just added): without them there, the current board is made.
+    """
     import datetime as dt
 
     ledger = ledger_of(request)
     day = ledger.now().astimezone(dt.UTC).date()  # the ledger's today (Ledger.scoreboard)
-    return cached(request, f"scoreboard:{day}", lambda: ledger.scoreboard(today=day))
+
+    def board(may_be_previous: bool) -> Scoreboard:
+        return cached(
+            request,
+            f"scoreboard:{day}",
+            lambda: ledger.scoreboard(today=day),
+            may_be_previous=may_be_previous,
+        )
+
+    made = board(True)
+    if having is not None and having not in made.contacts:
+        made = board(False)
+    return made
 
 
 def render(

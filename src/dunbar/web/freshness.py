@@ -41,11 +41,19 @@ MAX_ENTRIES = 4096
 
 
 class _Making(threading.local):
-    depth = 0
-    """How many values this thread is making (nested ``cached`` calls)."""
+    """What this thread is making: per value being made, the cached values it used."""
+
+    def __init__(self) -> None:
+        self.frames: list[list[tuple[tuple[int, object], float, bool]]] = []
 
 
 _making = _Making()
+
+
+def _used(entry: tuple[tuple[int, object], float, Any], *, current: bool) -> None:
+    if _making.frames:
+        _making.frames[-1].append((entry[0], entry[1], current))
+
 
 WINDOW_S = 1.0
 """How old a value may be and still be shown to a session that did not write since."""
@@ -108,12 +116,12 @@ class Freshness:
         is younger than :attr:`window` or while its successor is being made; a
         value that will do but is not current is then made again in the
         background (one such build at a time), so that under steady writes it
-        stays young. ``None`` (the default) always waits for the current value,
-        and so does every ``cached`` call made while making a value: a value is
-        only ever made from current ones.
+        stays young. ``None`` (the default) always waits for the current value.
+
+        A value made from other cached values that were not current (``make``
+        called :meth:`cached` itself) is kept as no newer than the oldest of them,
+        so it is never taken for current.
         """
-        if _making.depth:
-            wrote = None
         while True:
             version = self.version()
             with self._lock:
@@ -121,6 +129,7 @@ class Freshness:
                 building = self._building.get(key)
                 if hit is not None and hit[0] == version:
                     self._cache.move_to_end(key)
+                    _used(hit, current=True)
                     current: T = hit[2]
                     return current
                 if (
@@ -135,6 +144,7 @@ class Freshness:
                         threading.Thread(
                             target=self._refresh, args=(key, make), daemon=True
                         ).start()
+                    _used(hit, current=False)
                     previous: T = hit[2]
                     return previous
                 if building is None:
@@ -143,29 +153,40 @@ class Freshness:
                     break
                 event = building[1]
             event.wait()
-        return self._make(key, make, version, event)
+        entry, current_now = self._make(key, make, version, event)
+        _used(entry, current=current_now)
+        value: T = entry[2]
+        return value
 
     def _make(
-        self, key: str, make: Callable[[], T], version: tuple[int, object], event: threading.Event
-    ) -> T:
-        _making.depth += 1
+        self, key: str, make: Callable[[], Any], version: tuple[int, object], event: threading.Event
+    ) -> tuple[tuple[tuple[int, object], float, Any], bool]:
+        """Make and keep ``key``'s value; returns the entry and whether it is current."""
+        inputs: list[tuple[tuple[int, object], float, bool]] = []
+        _making.frames.append(inputs)
         try:
             began = self._clock()
-            value = make()
-            after = self.version()  # make() may itself have written (the tally cache)
-            if after[0] != version[0]:
-                after = version  # the app wrote meanwhile: the value may predate that write
+            try:
+                value = make()
+            finally:
+                _making.frames.pop()
+            made_for = self.version()  # make() may itself have written (the tally cache)
+            if made_for[0] != version[0]:
+                made_for = version  # the app wrote meanwhile: the value may predate that write
+            stale = [(b, v) for v, b, current in inputs if not current]
+            if stale:  # made from values that were not current: no newer than the oldest
+                began, made_for = min(stale, key=lambda s: (s[1][0], s[0]))
+            entry = (made_for, began, value)
             with self._lock:
-                self._cache[key] = (after, began, value)
+                self._cache[key] = entry
                 self._cache.move_to_end(key)
                 while len(self._cache) > MAX_ENTRIES:
                     self._cache.popitem(last=False)
         finally:
-            _making.depth -= 1
             with self._lock:
                 del self._building[key]
             event.set()
-        return value
+        return entry, not stale
 
     def _refresh(self, key: str, make: Callable[[], Any]) -> None:
         """Make ``key`` again in the background, unless someone already is."""

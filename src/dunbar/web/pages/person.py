@@ -137,12 +137,12 @@ def _strength(request: Request, pid: int, is_me: bool) -> tuple[Any, Any]:
     report = cached(
         request,
         f"person:tie:{pid}:{day}",
-        lambda: ledger.tie(pid, board=scoreboard_of(request)),
+        lambda: ledger.tie(pid, board=scoreboard_of(request, having=pid)),
     )
     history = cached(
         request,
         f"person:history:{pid}:{day}",
-        lambda: ledger.strength_history(pid, months=24, board=scoreboard_of(request)),
+        lambda: ledger.strength_history(pid, months=24, board=scoreboard_of(request, having=pid)),
     )
     return report, history
 
