@@ -74,7 +74,7 @@ TARGETS = {"server_p95_ms": 150.0, "load_p95_ms": 500.0}
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 TIMING = re.compile(r"app;dur=([0-9.]+)")
 SEED = 7
-#: Part 2's mix of requests (weights).
+#: Part 2's mix of requests (weights); clients that do not write have no "write".
 MIX = {"today": 25, "people": 30, "person": 35, "write": 10}
 
 
@@ -128,7 +128,6 @@ def ledger_file(people: int, encounters: int) -> tuple[Path, dict[str, Any] | No
 def prepare(source: Path, work: Path) -> dict[str, Any]:
     """A working copy with a web password, its tallies stored, and the sample to ask for."""
     from bench_cli import STAR_NAME
-
     from dunbar import Ledger
 
     copy_ledger(source, work)
@@ -144,7 +143,7 @@ def prepare(source: Path, work: Path) -> dict[str, Any]:
     finally:
         ledger.close()
     rng = random.Random(SEED)
-    sample = rng.sample(ids, 200) + [star]
+    sample = [*rng.sample(ids, 200), star]
     words = sorted({n.split()[0][:3].lower() for n in names if n.split()})
     return {"ids": ids, "sample": sample, "star": star, "words": words, "tally_fill_s": fill}
 
@@ -263,7 +262,8 @@ WRITER = textwrap.dedent(
     """
     import json, sys, time
     from dunbar import Ledger
-    path, every, duration, ids = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), json.loads(sys.argv[4])
+    path, every, duration = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+    ids = json.loads(sys.argv[4])
     ledger = Ledger.open(path)
     done, errors, locked, waits = 0, [], 0, []
     end = time.monotonic() + duration
@@ -278,7 +278,7 @@ WRITER = textwrap.dedent(
             locked += "locked" in str(exc)
         waits.append(time.perf_counter() - started)
         i += 1
-        time.sleep(every)
+        time.sleep(max(0.0, min(every, end - time.monotonic())))
     ledger.close()
     print(json.dumps({"writes": done, "errors": errors, "locked": locked, "write_s": waits}))
     """
@@ -327,11 +327,12 @@ async def _client(
     clock: dict[str, Any],
     think: float,
     records: list[dict[str, Any]],
+    mix: dict[str, int],
 ) -> None:
     import httpx
 
     rng = random.Random(SEED * 1000 + n)
-    kinds, weights = list(MIX), list(MIX.values())
+    kinds, weights = list(mix), list(mix.values())
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         page = await client.get("/login")
         r = await client.post(
@@ -388,11 +389,24 @@ async def _client(
             )
 
 
-async def _load(base: str, prep: dict[str, Any], clients: int, duration: float, think: float):
+async def _load(
+    base: str,
+    prep: dict[str, Any],
+    clients: int,
+    duration: float,
+    think: float,
+    writers: int,
+    write_share: int,
+):
     records: list[dict[str, Any]] = []
     clock: dict[str, Any] = {"ready": 0, "go": asyncio.Event(), "end": 0.0}
+    reading = {k: v for k, v in MIX.items() if k != "write"}
+    writing = {**reading, "write": write_share * sum(reading.values()) // (100 - write_share)}
     tasks = [
-        asyncio.create_task(_client(n, base, prep, clock, think, records)) for n in range(clients)
+        asyncio.create_task(
+            _client(n, base, prep, clock, think, records, writing if n < writers else reading)
+        )
+        for n in range(clients)
     ]
     while clock["ready"] < clients:
         failed = [t for t in tasks if t.done()]
@@ -407,7 +421,14 @@ async def _load(base: str, prep: dict[str, Any], clients: int, duration: float, 
 
 
 def loopback(
-    work: Path, prep: dict[str, Any], clients: int, duration: float, think: float, every: float
+    work: Path,
+    prep: dict[str, Any],
+    clients: int,
+    duration: float,
+    think: float,
+    every: float,
+    writers: int,
+    write_share: int,
 ) -> dict[str, Any]:
     import httpx
 
@@ -445,7 +466,9 @@ def loopback(
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            records, wall = asyncio.run(_load(base, prep, clients, duration, think))
+            records, wall = asyncio.run(
+                _load(base, prep, clients, duration, think, writers, write_share)
+            )
             w_out, w_err = writer.communicate(timeout=duration + 120)
             if writer.returncode != 0:
                 raise RuntimeError(f"the writer process failed: {w_err[-2000:]}")
@@ -468,6 +491,9 @@ def loopback(
     }
     return {
         "clients": clients,
+        "writers": writers,
+        "write_share_pct": write_share,
+        "writer_every_s": every,
         "duration_s": duration,
         "think_s": think,
         "wall_s": wall,
@@ -501,6 +527,12 @@ def _ms(s: dict[str, float]) -> str:
 
 
 def report(out: dict[str, Any]) -> None:
+    if "in_process" in out:
+        _report_pages(out)
+    _report_load(out)
+
+
+def _report_pages(out: dict[str, Any]) -> None:
     ip = out["in_process"]
     print(f"\nserver time in process (Server-Timing), {out['people']:,} people:")
     print(
@@ -519,10 +551,15 @@ def report(out: dict[str, Any]) -> None:
     for kind, s in ip["naive"].items():
         warm = ip["warm"][kind]["p50"]
         print(f"  naive (no cache) {kind:6} {_ms(s)}  ({s['p50'] / warm:.0f}x the warm p50)")
+
+
+def _report_load(out: dict[str, Any]) -> None:
     for run in out["loopback"]:
         print(
             f"\n{run['clients']} clients over loopback (dunbar serve), {run['duration_s']:.0f} s, "
-            f"think time {run['think_s']:.2f} s mean:"
+            f"think time {run['think_s']:.2f} s mean; {run['writers']} of them write "
+            f"({run['write_share_pct']} % of their requests), and another process adds a note "
+            f"every {run['writer_every_s']} s:"
         )
         print(
             f"  {run['requests']:,} requests, {run['throughput_rps']:.1f}/s; "
@@ -559,8 +596,15 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="mean think time per client, seconds; repeat for several runs (default 1 and 0)",
     )
-    parser.add_argument("--writer-every", type=float, default=0.2, help="second writer's pause")
+    parser.add_argument("--writers", type=int, default=5, help="clients that write too (default 5)")
+    parser.add_argument(
+        "--write-share", type=int, default=20, help="%% of a writing client's requests (20)"
+    )
+    parser.add_argument(
+        "--writer-every", type=float, default=1.0, help="the second process's pause (1 s)"
+    )
     parser.add_argument("--no-load", action="store_true", help="part 1 only")
+    parser.add_argument("--no-pages", action="store_true", help="part 2 only")
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args(argv)
     people = args.people or (5_000 if args.quick else TARGET_PEOPLE)
@@ -584,12 +628,22 @@ def main(argv: list[str] | None = None) -> int:
         work = tmp / "web.sqlite"
         prep = prepare(source, work)
         out["tally_fill_s"] = prep["tally_fill_s"]
-        out["in_process"] = in_process(work, prep, requests, naive)
+        if not args.no_pages:
+            out["in_process"] = in_process(work, prep, requests, naive)
         out["loopback"] = []
         if not args.no_load:
             for think in thinks:
                 out["loopback"].append(
-                    loopback(work, prep, args.clients, duration, think, args.writer_every)
+                    loopback(
+                        work,
+                        prep,
+                        args.clients,
+                        duration,
+                        think,
+                        args.writer_every,
+                        args.writers,
+                        args.write_share,
+                    )
                 )
     report(out)
     write_json(args.json, out)
