@@ -171,10 +171,6 @@ class Uncached:
     def bump(self) -> int:
         return 0
 
-    @property
-    def counter(self) -> int:
-        return 0
-
     def cached(self, key: str, make: Callable[[], Any], **_: Any) -> Any:
         return make()
 

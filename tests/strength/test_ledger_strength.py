@@ -226,6 +226,25 @@ def test_agenda_is_reproducible_with_today(ledger: Ledger) -> None:
     assert ledger.agenda().sections["fading"][0].person_id == ana
 
 
+def test_agenda_reuses_a_board_of_its_day_only(ledger: Ledger) -> None:
+    """Ledger.agenda(board=): the web app passes its cached scoreboard."""
+    ana = ledger.add_person("Ana", closeness=7).id
+    ledger.log("lunch", with_=[ana], when=ago(10))
+    today = ledger.scoreboard()
+    reasons = [i.reason for i in ledger.agenda().items]
+    assert [i.reason for i in ledger.agenda(board=today).items] == reasons
+    # A board of another day is not used: the agenda of 15 November is made afresh.
+    old = ledger.agenda(today="2026-11-15", board=today)
+    assert old.today == dt.date(2026, 11, 15) and old.sections["fading"] == []
+    # The board given is the one scored from: after a call today, the fresh agenda
+    # no longer has Ana fading, the earlier board still does (keeping it current is
+    # the caller's job).
+    assert ledger.agenda(board=today).sections["fading"][0].person_id == ana
+    ledger.log("call", with_=[ana], channel="call")
+    assert ledger.agenda().sections["fading"] == []
+    assert ledger.agenda(board=today).sections["fading"][0].person_id == ana
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [

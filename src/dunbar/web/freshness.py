@@ -57,8 +57,8 @@ def _used(entry: tuple[tuple[int, object], float, Any], *, current: bool) -> Non
 
 WINDOW_S = 5.0
 """How old a value may be and still be shown to a session that did not write since
-(only while the app is busy: :func:`dunbar.web.deps.cached`). At 50,000 people 1 s
-gave 947 ms p95 under 50 clients with writes, 5 s 692 ms (benchmarks/RESULTS.md)."""
+(only while the app is busy: :func:`dunbar.web.deps.cached`). At 50,000 people, 50
+clients with writes, 20 s runs: 1 s gave 947 ms p95, 5 s 692 ms (benchmarks/RESULTS.md)."""
 
 
 class Freshness:
@@ -88,18 +88,13 @@ class Freshness:
             self._conn = sqlite3.connect(str(sqlite_file), check_same_thread=False)
         # key -> (the version it was made for, when its making began, the value)
         self._cache: OrderedDict[str, tuple[tuple[int, object], float, Any]] = OrderedDict()
-        self._building: dict[str, tuple[tuple[int, object], threading.Event]] = {}
+        self._building: dict[str, threading.Event] = {}  # key -> set when made
         self._refreshing = False
 
     def bump(self) -> int:
         """Note a write; returns the new write counter (see ``wrote=`` of :meth:`cached`)."""
         with self._lock:
             self._counter += 1
-            return self._counter
-
-    @property
-    def counter(self) -> int:
-        with self._lock:
             return self._counter
 
     def version(self) -> tuple[int, object]:
@@ -151,9 +146,9 @@ class Freshness:
                     return previous
                 if building is None:
                     event = threading.Event()
-                    self._building[key] = (version, event)
+                    self._building[key] = event
                     break
-                event = building[1]
+                event = building
             event.wait()
         entry, current_now = self._make(key, make, version, event)
         _used(entry, current=current_now)
@@ -199,7 +194,7 @@ class Freshness:
                 if key in self._building or (hit is not None and hit[0] == version):
                     return
                 event = threading.Event()
-                self._building[key] = (version, event)
+                self._building[key] = event
             with contextlib.suppress(Exception):  # the next caller that waits will see it
                 self._make(key, make, version, event)
         finally:

@@ -132,8 +132,9 @@ def _strength(request: Request, pid: int, is_me: bool) -> tuple[Any, Any]:
     ledger = ledger_of(request)
     day = ledger.now().astimezone().date().isoformat()
     # Everyone's scores of the day (for the circle and the peak) are shared by all
-    # pages; one tie then costs its own episodes. Asked for inside the makers, the
-    # board is always the current one there (dunbar.web.freshness).
+    # pages; one tie then costs its own episodes. Asked for inside the makers, so
+    # that a tie made from a board of a moment ago is kept as that old
+    # (dunbar.web.freshness).
     report = cached(
         request,
         f"person:tie:{pid}:{day}",
