@@ -184,3 +184,39 @@ def test_sqlite_commits_of_other_connections_are_seen(tmp_path: Path) -> None:
     finally:
         fresh.close()
         other.close()
+
+
+def test_close_waits_for_a_version_being_read(tmp_path: Path) -> None:
+    # CI crashed (segfault) when the app closed the pragma connection while a
+    # network job's thread was reading PRAGMA data_version on it; close now
+    # takes the cache's lock, and after it no value is ever current.
+    import sqlite3
+
+    db = tmp_path / "l.sqlite"
+    sqlite3.connect(db).close()
+    fresh = Freshness(db, window=0.0, background=False)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                fresh.version()
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+                return
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for thread in readers:
+        thread.start()
+    time.sleep(0.05)
+    fresh.close()
+    time.sleep(0.05)
+    stop.set()
+    for thread in readers:
+        thread.join(5)
+    assert errors == []
+    calls: list[int] = []
+    fresh.cached("k", lambda: calls.append(1) or "a")
+    fresh.cached("k", lambda: calls.append(1) or "b")
+    assert calls == [1, 1]  # closed: never current, made each time

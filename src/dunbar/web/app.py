@@ -168,8 +168,9 @@ def create_app(settings: WebSettings, *, ledger: Any = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        ended = app.state.jobs.close()
         app.state.freshness.close()
-        if own:
+        if own and ended:  # else a job's thread still uses it: the process exit closes it
             ledger.close()
 
     app = FastAPI(

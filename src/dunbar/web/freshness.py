@@ -202,6 +202,13 @@ class Freshness:
                 self._refreshing = False
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        """Close the pragma connection; :meth:`version` then never finds a value current.
+
+        Under the lock: closing a connection while another thread runs a
+        statement on it crashes the interpreter (seen in CI: a network job
+        still asking for a version as the app stopped).
+        """
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None

@@ -50,12 +50,18 @@ class Job:
         }
 
 
+class _Stopped(DunbarError):
+    """Raised in a job's thread at its next progress step once the app stops."""
+
+
 class JobRegistry:
     """The jobs of one app; finished jobs are kept for ``keep`` seconds."""
 
     def __init__(self, keep: float = 3600.0) -> None:
         self._jobs: dict[str, Job] = {}
+        self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
         self.keep = keep
 
     def start(
@@ -69,6 +75,8 @@ class JobRegistry:
         job = Job(secrets.token_urlsafe(12), title)
 
         def progress(step: str, done: int, total: int) -> None:
+            if self._stopping.is_set():  # the app is stopping: end the work, rolled back
+                raise _Stopped("the app stopped before this job ended")
             job.step, job.done, job.total = step, done, total
 
         def run() -> None:
@@ -86,8 +94,25 @@ class JobRegistry:
             for key in [k for k, j in self._jobs.items() if now - j.started > self.keep]:
                 del self._jobs[key]
             self._jobs[job.id] = job
-        threading.Thread(target=run, name=f"dunbar-job-{job.id}", daemon=True).start()
+            self._threads = [t for t in self._threads if t.is_alive()]
+            thread = threading.Thread(target=run, name=f"dunbar-job-{job.id}", daemon=True)
+            self._threads.append(thread)
+        thread.start()
         return job
+
+    def close(self, timeout: float = 30.0) -> bool:
+        """Stop the running jobs (at their next progress step) and wait for them.
+
+        Returns whether every job's thread ended within ``timeout`` seconds; the
+        app closes its ledger only then, never under a thread still using it.
+        """
+        self._stopping.set()
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            threads = list(self._threads)
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return not any(thread.is_alive() for thread in threads)
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
