@@ -376,6 +376,7 @@ async def _client(
             records.append(
                 {
                     "kind": kind,
+                    "at": clock["end"] - time.monotonic(),  # seconds before the end
                     "ms": latency,
                     "server_ms": server_ms(response),
                     "status": response.status_code,
@@ -512,6 +513,10 @@ def loopback(
             "write_ms": summary([1000 * x for x in written["write_s"]]),
         },
         "server_log_tracebacks": log.count("Traceback"),
+        # Each request: its kind, when it ended (seconds from the start), latency ms.
+        "timeline": [
+            (r["kind"], round(duration - r["at"], 3), round(r["ms"], 1)) for r in done
+        ],
     }
 
 

@@ -187,3 +187,51 @@ def test_parts_cover_all_components() -> None:
     batch = score_many(**one(), now=NOW)  # type: ignore[arg-type]
     assert list(batch.parts) == list(COMPONENTS)
     assert np.isnan(batch.parts["closeness"][0])
+
+
+@settings(max_examples=100, deadline=None)
+@given(person, params_strategy, st.integers(1, 30))
+def test_score_history_agrees_with_score_tie_at_every_checkpoint(
+    p: dict[str, object], params: StrengthParams, months: int
+) -> None:
+    # The person page's strength line: one pass over checkpoint-shifted copies of
+    # the episodes must give, at each checkpoint, what score_tie gives on the
+    # episodes up to that day (a first-known day after it ignored there).
+    from dunbar.strength.batch import score_history
+    from dunbar.strength.reconnect import monthly_checkpoints
+
+    episodes: list[Episode] = p["episodes"]  # type: ignore[assignment]
+    first: dt.date | None = p["first_known"]  # type: ignore[assignment]
+    closeness: int | None = p["closeness"]  # type: ignore[assignment]
+    checkpoints = list(reversed(monthly_checkpoints(NOW, months=months)))
+    arrays = to_arrays({1: episodes}, now=NOW)
+    got = score_history(
+        arrays["day"],
+        arrays["channel"],
+        arrays["direction"],
+        arrays["minutes"],
+        arrays["group"],
+        checkpoints=checkpoints,
+        first_known=-1 if first is None else first.toordinal(),
+        closeness=closeness or 0,
+        params=params,
+    )
+    assert len(got) == len(checkpoints)
+    for checkpoint, value in zip(checkpoints, got.tolist(), strict=True):
+        tie = score_tie(
+            [e for e in episodes if e.when <= checkpoint],
+            now=checkpoint,
+            first_known=first if first is not None and first <= checkpoint else None,
+            closeness=closeness,
+            params=params,
+        )
+        if tie.score is None:
+            assert value != value, checkpoint  # NaN
+        else:
+            assert value == pytest.approx(tie.score, abs=TOL), checkpoint
+
+
+def test_score_history_of_no_checkpoints_is_empty() -> None:
+    from dunbar.strength.batch import score_history
+
+    assert len(score_history([], [], [], checkpoints=[])) == 0

@@ -428,7 +428,7 @@ class StrengthMixin(LedgerBase):
         import numpy as np
 
         from dunbar.store import tallies as tally_store
-        from dunbar.strength.batch import score_many
+        from dunbar.strength.batch import score_history
         from dunbar.strength.reconnect import monthly_checkpoints
 
         if not 1 <= months <= 240:
@@ -442,12 +442,24 @@ class StrengthMixin(LedgerBase):
             arrays = _until(tally_store.episode_arrays(conn, [pid]), day)
             contacts = board.contacts if board is not None else _contacts(conn)
         ids = np.asarray([pid], dtype=np.int64)
-        out: list[tuple[dt.date, float | None]] = []
-        for checkpoint in reversed(monthly_checkpoints(day, months=months)):
-            kwargs = _for(_until(arrays, checkpoint), ids, contacts, checkpoint)
-            score = float(score_many(**kwargs, now=checkpoint, params=params).score[0])
-            out.append((checkpoint, None if score != score else score))
-        return out
+        first, close = _known_and_closeness(ids, contacts, day)
+        checkpoints = list(reversed(monthly_checkpoints(day, months=months)))
+        mine = _for(arrays, ids, contacts, day)
+        scores = score_history(
+            mine["day"],
+            mine["channel"],
+            mine["direction"],
+            mine["minutes"],
+            mine["group"],
+            checkpoints=checkpoints,
+            first_known=int(first[0]),
+            closeness=int(close[0]),
+            params=params,
+        )
+        return [
+            (checkpoint, None if score != score else score)
+            for checkpoint, score in zip(checkpoints, scores.tolist(), strict=True)
+        ]
 
     # --- circles -----------------------------------------------------------------------
 

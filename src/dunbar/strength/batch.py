@@ -44,6 +44,7 @@ __all__ = [
     "EpisodeArrays",
     "Tally",
     "peak12",
+    "score_history",
     "score_many",
     "score_tally",
     "tally_many",
@@ -785,6 +786,56 @@ def peak_many(
         ).score
         best = np.fmax(best, scores)
     return best
+
+
+def score_history(
+    day: npt.ArrayLike,
+    channel: npt.ArrayLike,
+    direction: npt.ArrayLike,
+    minutes: npt.ArrayLike | None = None,
+    group: npt.ArrayLike | None = None,
+    *,
+    checkpoints: Sequence[dt.date],
+    first_known: int = -1,
+    closeness: int = 0,
+    params: StrengthParams | None = None,
+) -> FloatArray:
+    """One tie's score at each of ``checkpoints``, each counting only the episodes up to it.
+
+    The arrays are one person's episodes (codes as in :func:`score_many`);
+    ``first_known`` is a day ordinal (−1: none; ignored at a checkpoint before
+    it), ``closeness`` 1..7 (0: none). Equal, to rounding, to one
+    :func:`score_many` per checkpoint, in a single pass: every part of a score
+    depends on days only through ``now − day``, so each checkpoint's episodes
+    are moved forward to end on the latest checkpoint and scored as a person of
+    their own. NaN where there is nothing to score by.
+    """
+    if not checkpoints:
+        return np.zeros(0)
+    days = _ints(day, "day")
+    n = len(days)
+    arrays = {
+        "channel": _ints(channel, "channel"),
+        "direction": _ints(direction, "direction"),
+        "minutes": _floats(minutes, n, "minutes"),
+        "group": _floats(group, n, "group"),
+    }
+    cuts = np.asarray([c.toordinal() for c in checkpoints], dtype=np.int64)
+    latest = int(cuts.max())
+    keep = days[None, :] <= cuts[:, None]  # checkpoint × episode
+    who, which = np.nonzero(keep)
+    shift = latest - cuts  # moves checkpoint k onto the latest one
+    known = np.where((first_known >= 0) & (first_known <= cuts), first_known + shift, -1)
+    return score_many(
+        who,
+        days[which] + shift[who],
+        **{k: v[which] for k, v in arrays.items()},
+        now=dt.date.fromordinal(latest),
+        people=np.arange(len(cuts)),
+        first_known=known,
+        closeness=np.full(len(cuts), closeness, dtype=np.int64),
+        params=params,
+    ).score
 
 
 def peak12(
