@@ -99,9 +99,20 @@ def test_within_the_window_a_session_that_did_not_write_gets_the_last_value() ->
     assert fresh.cached("k", lambda: "v3", wrote=0) == "v3"
 
 
-def test_a_young_value_that_is_not_current_is_made_again_in_the_background() -> None:
-    fresh = Freshness(None, probe=lambda: 0, window=60.0)
-    assert fresh.cached("k", lambda: "v0") == "v0"
+def _costly(value: str, seconds: float = 0.06):
+    def make() -> str:
+        end = time.thread_time() + seconds  # CPU, as the cost is measured
+        while time.thread_time() < end:
+            pass
+        return value
+
+    return make
+
+
+def test_a_costly_value_past_half_its_window_is_made_again_in_the_background() -> None:
+    now = [0.0]
+    fresh = Freshness(None, probe=lambda: 0, window=10.0, clock=lambda: now[0])
+    assert fresh.cached("k", _costly("v0")) == "v0"
     fresh.bump()
     made = threading.Event()
 
@@ -109,6 +120,10 @@ def test_a_young_value_that_is_not_current_is_made_again_in_the_background() -> 
         made.set()
         return "v1"
 
+    now[0] = 4.0  # younger than half the window: shown, and not made again yet
+    assert fresh.cached("k", make, wrote=0) == "v0"
+    assert not made.wait(0.2)
+    now[0] = 6.0
     assert fresh.cached("k", make, wrote=0) == "v0"  # at once, and a refresh starts
     assert made.wait(5)
     for _ in range(100):  # the refresh stores its value just after making it
@@ -116,6 +131,38 @@ def test_a_young_value_that_is_not_current_is_made_again_in_the_background() -> 
             break
         time.sleep(0.01)
     assert fresh.cached("k", lambda: "never") == "v1"  # current now, for everyone
+
+
+def test_a_cheap_value_is_made_by_the_next_caller_not_in_the_background() -> None:
+    # BACKGROUND_MIN_CPU_S: background slots are kept for the costly values.
+    now = [0.0]
+    fresh = Freshness(None, probe=lambda: 0, window=10.0, clock=lambda: now[0])
+    assert fresh.cached("k", lambda: "v0") == "v0"
+    fresh.bump()
+    made = threading.Event()
+    now[0] = 6.0
+    assert fresh.cached("k", lambda: made.set() or "v1", wrote=0) == "v0"
+    assert not made.wait(0.2)
+    now[0] = 10.5  # past the window: the caller makes it
+    assert fresh.cached("k", lambda: "v1", wrote=0) == "v1"
+
+
+def test_a_background_build_asks_for_current_inputs() -> None:
+    # A refresh that took the board of a moment ago would be dated as old as before.
+    now = [0.0]
+    fresh = Freshness(None, probe=lambda: 0, window=10.0, clock=lambda: now[0])
+    fresh.cached("board", lambda: "board0")
+    index = lambda: "index of " + fresh.cached("board", lambda: "board1", wrote=0)  # noqa: E731
+    assert fresh.cached("index", _costly("index0")) == "index0"
+    fresh.bump()
+    now[0] = 6.0
+    assert fresh.cached("index", index, wrote=0) == "index0"
+    for _ in range(200):
+        if fresh.cached("index", lambda: "never", wrote=0) != "index0":
+            break
+        time.sleep(0.01)
+    assert fresh.cached("index", lambda: "never") == "index of board1"
+    assert fresh.cached("board", lambda: "never") == "board1"
 
 
 def test_a_value_made_from_a_young_one_is_never_taken_for_current() -> None:
@@ -220,3 +267,22 @@ def test_close_waits_for_a_version_being_read(tmp_path: Path) -> None:
     fresh.cached("k", lambda: calls.append(1) or "a")
     fresh.cached("k", lambda: calls.append(1) or "b")
     assert calls == [1, 1]  # closed: never current, made each time
+
+
+def test_load_stays_busy_for_a_moment_after_concurrent_requests() -> None:
+    from dunbar.web.load import Load
+
+    now = [100.0]
+    load = Load(hold=2.0, clock=lambda: now[0])
+    load.started()
+    assert not load.busy  # one user, one request: every value current
+    load.started()
+    assert load.busy  # two at once
+    load.ended()
+    load.ended()
+    now[0] += 1.9
+    assert load.busy  # a lull between bursts is still a busy app
+    now[0] += 0.2
+    assert not load.busy
+    load.started()
+    assert not load.busy and load.in_flight == 1

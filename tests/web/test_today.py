@@ -87,6 +87,7 @@ def test_when_busy_other_sessions_may_see_the_agenda_a_moment_old(web: Web) -> N
     ana = _fading(web)
     fading = f'<p class="reason"><a href="/people/{ana}"'
     assert fading in web.client.get("/").text
+    web.app.state.load.hold = 0.0  # busy only while in_flight says so (see test_load_*)
     web.app.state.load.in_flight = 3  # as if three other requests were being served
     try:
         web.ledger.log("Lunch", with_=[ana])  # another process (the CLI) writes

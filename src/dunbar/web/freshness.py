@@ -45,6 +45,8 @@ class _Making(threading.local):
 
     def __init__(self) -> None:
         self.frames: list[list[tuple[tuple[int, object], float, bool]]] = []
+        self.refreshing = False
+        """A background build: the values it uses must be current too."""
 
 
 _making = _Making()
@@ -55,7 +57,16 @@ def _used(entry: tuple[tuple[int, object], float, Any], *, current: bool) -> Non
         _making.frames[-1].append((entry[0], entry[1], current))
 
 
-WINDOW_S = 5.0
+BACKGROUND_MIN_CPU_S = 0.05
+"""Only values that cost this much CPU to make are made again in the background; a
+cheaper one (one person's tie) is made by the next caller that needs it, and does not
+take a background slot from the 50,000-people index (which, at 50 clients, never got
+one while ties held both)."""
+
+MAX_REFRESHES = 4
+"""Background builds at a time (each of another key): on two cores, more only share them."""
+
+WINDOW_S = 10.0
 """How old a value may be and still be shown to a session that did not write since
 (only while the app is busy: :func:`dunbar.web.deps.cached`). At 50,000 people, 50
 clients with writes, 20 s runs: 1 s gave 947 ms p95, 5 s 692 ms (benchmarks/RESULTS.md)."""
@@ -89,7 +100,8 @@ class Freshness:
         # key -> (the version it was made for, when its making began, the value)
         self._cache: OrderedDict[str, tuple[tuple[int, object], float, Any]] = OrderedDict()
         self._building: dict[str, threading.Event] = {}  # key -> set when made
-        self._refreshing = False
+        self._refreshers: dict[str, threading.Thread] = {}  # key -> its background build
+        self._cost: dict[str, float] = {}  # key -> CPU seconds its last making took
 
     def bump(self) -> int:
         """Note a write; returns the new write counter (see ``wrote=`` of :meth:`cached`)."""
@@ -112,13 +124,18 @@ class Freshness:
         (0: none yet). With it, a value that includes that write will do when it
         is younger than :attr:`window` or while its successor is being made; a
         value that will do but is not current is then made again in the
-        background (one such build at a time), so that under steady writes it
+        background (:data:`MAX_REFRESHES` such builds at a time, with current
+        inputs), so that under steady writes it
         stays young. ``None`` (the default) always waits for the current value.
 
         A value made from other cached values that were not current (``make``
         called :meth:`cached` itself) is kept as no newer than the oldest of them,
         so it is never taken for current.
         """
+        if _making.refreshing:
+            # Made again in the background so as to be current: a value of a moment
+            # ago as an input would date the result as old as before (wasted work).
+            wrote = None
         while True:
             version = self.version()
             with self._lock:
@@ -136,11 +153,19 @@ class Freshness:
                     and (building is not None or self._clock() - hit[1] < self.window)
                 ):
                     self._cache.move_to_end(key)
-                    if building is None and self.background and not self._refreshing:
-                        self._refreshing = True
-                        threading.Thread(
+                    if (
+                        building is None
+                        and self.background
+                        and self._cost.get(key, 0.0) >= BACKGROUND_MIN_CPU_S
+                        and self._clock() - hit[1] >= self.window / 2
+                        and key not in self._refreshers
+                        and len(self._refreshers) < MAX_REFRESHES
+                    ):
+                        thread = threading.Thread(
                             target=self._refresh, args=(key, make), daemon=True
-                        ).start()
+                        )
+                        self._refreshers[key] = thread
+                        thread.start()
                     _used(hit, current=False)
                     previous: T = hit[2]
                     return previous
@@ -163,10 +188,12 @@ class Freshness:
         _making.frames.append(inputs)
         try:
             began = self._clock()
+            cpu = time.thread_time()
             try:
                 value = make()
             finally:
                 _making.frames.pop()
+                self._cost[key] = time.thread_time() - cpu
             made_for = self.version()  # make() may itself have written (the tally cache)
             if made_for[0] != version[0]:
                 made_for = version  # the app wrote meanwhile: the value may predate that write
@@ -178,7 +205,8 @@ class Freshness:
                 self._cache[key] = entry
                 self._cache.move_to_end(key)
                 while len(self._cache) > MAX_ENTRIES:
-                    self._cache.popitem(last=False)
+                    gone, _ = self._cache.popitem(last=False)
+                    self._cost.pop(gone, None)
         finally:
             with self._lock:
                 del self._building[key]
@@ -195,19 +223,28 @@ class Freshness:
                     return
                 event = threading.Event()
                 self._building[key] = event
+            _making.refreshing = True
             with contextlib.suppress(Exception):  # the next caller that waits will see it
                 self._make(key, make, version, event)
         finally:
+            _making.refreshing = False
             with self._lock:
-                self._refreshing = False
+                self._refreshers.pop(key, None)
 
-    def close(self) -> None:
-        """Close the pragma connection; :meth:`version` then never finds a value current.
+    def close(self, timeout: float = 30.0) -> None:
+        """Wait for a background build, then close the pragma connection.
+
+        :meth:`version` then never finds a value current.
 
         Under the lock: closing a connection while another thread runs a
         statement on it crashes the interpreter (seen in CI: a network job
         still asking for a version as the app stopped).
         """
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            refreshers = list(self._refreshers.values())
+        for thread in refreshers:
+            thread.join(max(0.0, deadline - time.monotonic()))
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
