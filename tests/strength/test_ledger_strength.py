@@ -245,6 +245,64 @@ def test_agenda_reuses_a_board_of_its_day_only(ledger: Ledger) -> None:
     assert ledger.agenda(board=today).sections["fading"][0].person_id == ana
 
 
+def _same_board(a: object, b: object) -> None:
+    import numpy as np
+
+    assert a.today == b.today  # type: ignore[attr-defined]
+    for name in ("person", "score", "status", "episodes", "last_episode_days", "days_known"):
+        np.testing.assert_allclose(
+            getattr(a.scores, name), getattr(b.scores, name), rtol=0, atol=1e-12  # type: ignore[attr-defined]
+        )
+    for name in ("person", "rank", "layer", "overdue"):
+        np.testing.assert_array_equal(getattr(a.circles, name), getattr(b.circles, name))  # type: ignore[attr-defined]
+    np.testing.assert_allclose(a.peak, b.peak, rtol=0, atol=1e-12)  # type: ignore[attr-defined]
+
+
+def test_rescored_board_and_reindexed_people_equal_new_ones(ledger: Ledger) -> None:
+    """Ledger.rescored / reindexed: the web app folds its own write into the cached
+    board and people index for the people it touched; the result must be what a new
+    scoreboard and index of the ledger give."""
+    import numpy as np
+
+    from dunbar.store.people import PersonFields
+
+    crowd = _crowd(ledger, 30)
+    board = ledger.scoreboard()
+    index = ledger.people_index(board=board)
+    target = crowd[-1]  # the weakest tie: a call and a new closeness move its rank
+    ledger.log("call", with_=[target], channel="call")
+    ledger.log("lunch", with_=[target, crowd[3]], when=ago(2))
+    ledger.edit_person(target, PersonFields(closeness=7))
+    folded = ledger.rescored(board, [target, crowd[3]])
+    assert folded is not None and folded is not board
+    fresh = ledger.scoreboard()
+    _same_board(folded, fresh)
+    assert folded.placement(target).rank != board.placement(target).rank
+    assert folded.contacts[target].closeness == 7
+    again = ledger.reindexed(index, folded, [target, crowd[3]])
+    new = ledger.people_index(board=fresh)
+    assert again is not None
+    np.testing.assert_array_equal(again.person, new.person)
+    np.testing.assert_allclose(again.score, new.score, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(again.layer, new.layer)
+    np.testing.assert_allclose(again.last_seen, new.last_seen, rtol=0, atol=1e-6)
+    assert not np.allclose(again.last_seen, index.last_seen, equal_nan=True)
+    # The board it was given is left as it was.
+    assert board.contacts[target].closeness != 7
+
+
+def test_rescored_and_reindexed_refuse_people_they_do_not_know(ledger: Ledger) -> None:
+    ana = ledger.add_person("Ana").id
+    board = ledger.scoreboard()
+    index = ledger.people_index(board=board)
+    newcomer = ledger.add_person("Newcomer").id
+    assert ledger.rescored(board, [newcomer]) is None
+    assert ledger.reindexed(index, board, [newcomer]) is None
+    assert ledger.rescored(board, []) is board
+    ledger.forget(ana)
+    assert ledger.rescored(board, [ana]) is None  # forgotten since
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [

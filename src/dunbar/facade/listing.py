@@ -10,7 +10,7 @@ ledger changes (the web app caches it). A page then reads its 50 rows by id.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -119,17 +119,29 @@ class ListingMixin(StrengthMixin):
             sizes = tuple(self._params(conn).circle_sizes)
         person = np.asarray(ids, dtype=np.int64)
         last = np.array([np.nan if t is None else t for t in seen], dtype=np.float64)
-        score = np.full(len(person), np.nan)
-        layer = np.zeros(len(person), dtype=np.int64)
-        known = np.asarray(board.scores.person, dtype=np.int64)
-        if len(known) and len(person):
-            at = np.searchsorted(known, person)
-            at = np.minimum(at, len(known) - 1)
-            hit = known[at] == person
-            score[hit] = np.asarray(board.scores.score, dtype=np.float64)[at[hit]]
-            # The circles' arrays are aligned with the scores' (Scoreboard.placement).
-            layer[hit] = np.asarray(board.circles.layer, dtype=np.int64)[at[hit]]
-        return PeopleIndex(board.today, sizes, person, score, layer, last)
+        return _index(board, sizes, person, last)
+
+    def reindexed(
+        self, index: PeopleIndex, board: Scoreboard, people: Iterable[int]
+    ) -> PeopleIndex | None:
+        """``index`` after a write that touched only ``people`` (their names unchanged).
+
+        Their last time seen is read again, and everyone's score and circle are
+        taken from ``board`` (:meth:`rescored`). ``None`` when one of them is
+        not in the index (added since): make a new one.
+        """
+        import numpy as np
+
+        ids = sorted({int(p) for p in people})
+        at = index.locate(ids)
+        if (at < 0).any():
+            return None
+        with self._read() as conn:
+            seen = people_store.last_seen_of(conn, ids)
+            sizes = tuple(self._params(conn).circle_sizes)
+        last = index.last_seen.copy()
+        last[at] = [seen.get(pid, np.nan) for pid in ids]
+        return _index(board, sizes, index.person, last)
 
     def people_page(
         self,
@@ -216,6 +228,23 @@ class ListingMixin(StrengthMixin):
                 ids = [int(i) for i in index.person[chosen[offset : offset + per_page]]]
             summaries = people_store.summaries(conn, ids)
         return PeoplePage(_rows(summaries, index), total, page, per_page)
+
+
+def _index(board: Scoreboard, sizes: tuple[int, ...], person: Any, last: Any) -> PeopleIndex:
+    """The index of ``person`` (by name) with ``last`` seen, scored from ``board``."""
+    import numpy as np
+
+    score = np.full(len(person), np.nan)
+    layer = np.zeros(len(person), dtype=np.int64)
+    known = np.asarray(board.scores.person, dtype=np.int64)
+    if len(known) and len(person):
+        at = np.searchsorted(known, person)
+        at = np.minimum(at, len(known) - 1)
+        hit = known[at] == person
+        score[hit] = np.asarray(board.scores.score, dtype=np.float64)[at[hit]]
+        # The circles' arrays are aligned with the scores' (Scoreboard.placement).
+        layer[hit] = np.asarray(board.circles.layer, dtype=np.int64)[at[hit]]
+    return PeopleIndex(board.today, sizes, person, score, layer, last)
 
 
 def _ordered(index: PeopleIndex, chosen: Any, sort: str) -> Any:

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, select
 from dunbar.errors import ValidationError
 from dunbar.facade.base import LedgerBase
 from dunbar.store import people as people_store
-from dunbar.store.stale import forget_tallies
+from dunbar.store.stale import chunks, forget_tallies
 from dunbar.store.tables import (
     acquaintances,
     agenda_marks,
@@ -273,8 +273,7 @@ class StrengthMixin(LedgerBase):
         import numpy as np
 
         from dunbar.store import tallies as tally_store
-        from dunbar.strength.batch import Tally, score_tally, tally_many
-        from dunbar.strength.circles import assign_circles_batch
+        from dunbar.strength.batch import Tally, tally_many
 
         with self._engine.connect() as conn:
             params = self._params(conn)
@@ -304,18 +303,40 @@ class StrengthMixin(LedgerBase):
             with self._engine.connect() as conn:
                 arrays = _until(tally_store.episode_arrays(conn), day)
             tally = tally_many(**_for(arrays, ids, contacts, day), now=day, params=params)
-        first, close = _known_and_closeness(tally.person, contacts, day)
-        scores = score_tally(tally, now=day, first_known=first, closeness=close, params=params)
-        circles = assign_circles_batch(
-            scores.person,
-            scores.score,
-            scores.last_episode_days,
-            scores.last_contact_days,
-            close,
-            contacts.kin[contacts.positions(scores.person)],
-            params=params,
-        )
-        return Scoreboard(day, contacts, scores, circles, tally.peak, tally=tally, cached=cached)
+        return _board(day, contacts, tally, params, cached)
+
+    def rescored(self, board: Scoreboard, people: Iterable[int]) -> Scoreboard | None:
+        """``board`` after a write that touched only ``people``, without reading everyone.
+
+        Their contact rows and episodes are read again and their ties tallied
+        afresh; everyone's scores and circles are then worked out again from the
+        board's tallies (one person's tie moves everyone's ranks). When nothing
+        else changed since ``board`` was made, the result equals a new
+        :meth:`scoreboard` of that day. ``None`` when one of them is not on the
+        board or no longer in the ledger (added or forgotten since): make a new one.
+        """
+        import numpy as np
+
+        from dunbar.store import tallies as tally_store
+        from dunbar.strength.batch import Tally, tally_many
+
+        ids = np.unique(np.asarray(list(people), dtype=np.int64))
+        if board.tally is None or any(int(p) not in board.contacts for p in ids):
+            return None
+        if not len(ids):
+            return board
+        day = board.today
+        with self._read() as conn:
+            params = self._params(conn)
+            rows = _contact_rows(conn, ids.tolist())
+            arrays = _until(tally_store.episode_arrays(conn, ids.tolist()), day)
+        if len(rows) != len(ids):
+            return None
+        contacts = board.contacts.replaced(rows)
+        fresh = tally_many(**_for(arrays, ids, contacts, day), now=day, params=params)
+        others = board.tally.take(np.flatnonzero(~np.isin(board.tally.person, ids)))
+        tally = Tally.join([others, fresh]) if len(others) else fresh
+        return _board(day, contacts, tally, params, board.cached)
 
     def _fill_tallies(
         self,
@@ -854,11 +875,22 @@ class ContactTable(Mapping[int, "Contact"]):
         self._rows = {int(r[0]): r for r in rows}
         self._made: dict[int, Contact] = {}
         self.ids = np.array([int(r[0]) for r in rows], dtype=np.int64)
-        self.closeness = np.array([r[4] or 0 for r in rows], dtype=np.int64)
-        self.kin = np.array([bool(r[3]) for r in rows], dtype=bool)
-        self.first_known = np.array(
-            [-1 if r[6] is None else _as_date(r[6]).toordinal() for r in rows], dtype=np.int64
-        )
+        self.closeness, self.kin, self.first_known = _contact_arrays(rows)
+
+    def replaced(self, rows: list[tuple[Any, ...]]) -> ContactTable:
+        """A copy with these rows (of people already in it) read again."""
+        import copy
+
+        ids = [int(r[0]) for r in rows]
+        table = copy.copy(self)
+        table._rows = {**self._rows, **dict(zip(ids, rows, strict=True))}
+        table._made = {pid: c for pid, c in self._made.items() if pid not in set(ids)}
+        at = self.positions(ids)
+        closeness, kin, first_known = _contact_arrays(rows)
+        table.closeness, table.kin = self.closeness.copy(), self.kin.copy()
+        table.first_known = self.first_known.copy()
+        table.closeness[at], table.kin[at], table.first_known[at] = closeness, kin, first_known
+        return table
 
     def __getitem__(self, pid: int) -> Contact:
         made = self._made.get(pid)
@@ -900,22 +932,66 @@ class ContactTable(Mapping[int, "Contact"]):
         return np.searchsorted(self.ids, np.asarray(ids, dtype=np.int64))
 
 
+def _contact_arrays(rows: list[tuple[Any, ...]]) -> tuple[Any, Any, Any]:
+    """Closeness (0: none), kin, and first-known day ordinals (−1: none) of ``rows``."""
+    import numpy as np
+
+    return (
+        np.array([r[4] or 0 for r in rows], dtype=np.int64),
+        np.array([bool(r[3]) for r in rows], dtype=bool),
+        np.array(
+            [-1 if r[6] is None else _as_date(r[6]).toordinal() for r in rows], dtype=np.int64
+        ),
+    )
+
+
 def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+_CONTACT_ROWS = (
+    "SELECT p.id, p.name, o.name, p.is_kin, p.closeness, p.birthday, p.first_known "
+    "FROM people p LEFT JOIN organisations o ON o.id = p.org_id WHERE NOT p.is_me"
+)
 
 
 def _contacts(conn: Connection) -> ContactTable:
     """Everyone but me (through the driver's cursor)."""
     from dunbar.store.tallies import rows_of
 
-    return ContactTable(
-        rows_of(
-            conn,
-            "SELECT p.id, p.name, o.name, p.is_kin, p.closeness, p.birthday, p.first_known "
-            "FROM people p LEFT JOIN organisations o ON o.id = p.org_id "
-            "WHERE NOT p.is_me ORDER BY p.id",
-        )
+    return ContactTable(rows_of(conn, _CONTACT_ROWS + " ORDER BY p.id"))
+
+
+def _contact_rows(conn: Connection, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """The :class:`ContactTable` rows of ``ids`` (me and unknown ids left out)."""
+    from dunbar.store.tallies import rows_of
+
+    rows: list[tuple[Any, ...]] = []
+    for chunk in chunks(list(ids)):
+        marks = ", ".join(str(int(i)) for i in chunk)  # ints only: nothing to inject
+        rows.extend(rows_of(conn, f"{_CONTACT_ROWS} AND p.id IN ({marks}) ORDER BY p.id"))
+    return rows
+
+
+def _board(
+    day: dt.date, contacts: ContactTable, tally: Any, params: StrengthParams, cached: int
+) -> Scoreboard:
+    """Everyone's scores and circles on ``day`` from their tallies."""
+    from dunbar.strength.batch import score_tally
+    from dunbar.strength.circles import assign_circles_batch
+
+    first, close = _known_and_closeness(tally.person, contacts, day)
+    scores = score_tally(tally, now=day, first_known=first, closeness=close, params=params)
+    circles = assign_circles_batch(
+        scores.person,
+        scores.score,
+        scores.last_episode_days,
+        scores.last_contact_days,
+        close,
+        contacts.kin[contacts.positions(scores.person)],
+        params=params,
     )
+    return Scoreboard(day, contacts, scores, circles, tally.peak, tally=tally, cached=cached)
 
 
 def _add_needs(conn: Connection, contacts: ContactTable, ids: set[int]) -> None:

@@ -900,6 +900,27 @@ def summaries(conn: Connection, ids: Sequence[int]) -> list[PersonSummary]:
     return out
 
 
+def _last_seen(conn: Connection) -> Any:
+    """The latest encounter of a group of participants' rows, in POSIX seconds."""
+    last = func.max(encounter_participants.c.occurred_at)
+    if conn.dialect.name == "sqlite":
+        return (func.julianday(last, type_=Float) - 2440587.5) * 86400.0
+    return cast(func.extract("epoch", last), Float)
+
+
+def last_seen_of(conn: Connection, ids: Sequence[int]) -> dict[int, float]:
+    """The last encounter of each of ``ids`` in POSIX seconds (the never-met left out)."""
+    out: dict[int, float] = {}
+    for start in range(0, len(ids), 500):
+        query = (
+            select(encounter_participants.c.person_id, _last_seen(conn))
+            .where(encounter_participants.c.person_id.in_(list(ids[start : start + 500])))
+            .group_by(encounter_participants.c.person_id)
+        )
+        out.update((int(pid), float(t)) for pid, t in conn.execute(query) if t is not None)
+    return out
+
+
 def last_seen_everyone(conn: Connection) -> tuple[list[int], list[float | None]]:
     """Every person but me, by name (then id), with their last encounter in POSIX seconds.
 
@@ -907,13 +928,8 @@ def last_seen_everyone(conn: Connection) -> tuple[list[int], list[float | None]]
     ``extract(epoch ...)``): at 50,000 people that is about half the time of
     making 50,000 datetimes in Python.
     """
-    last = func.max(encounter_participants.c.occurred_at)
-    if conn.dialect.name == "sqlite":
-        seconds = (func.julianday(last, type_=Float) - 2440587.5) * 86400.0
-    else:
-        seconds = cast(func.extract("epoch", last), Float)
     stats = (
-        select(encounter_participants.c.person_id.label("pid"), seconds.label("last_seen"))
+        select(encounter_participants.c.person_id.label("pid"), _last_seen(conn).label("last_seen"))
         .group_by(encounter_participants.c.person_id)
         .subquery()
     )
