@@ -251,7 +251,10 @@ def _same_board(a: object, b: object) -> None:
     assert a.today == b.today  # type: ignore[attr-defined]
     for name in ("person", "score", "status", "episodes", "last_episode_days", "days_known"):
         np.testing.assert_allclose(
-            getattr(a.scores, name), getattr(b.scores, name), rtol=0, atol=1e-12  # type: ignore[attr-defined]
+            getattr(a.scores, name),
+            getattr(b.scores, name),
+            rtol=0,
+            atol=1e-12,  # type: ignore[attr-defined]
         )
     for name in ("person", "rank", "layer", "overdue"):
         np.testing.assert_array_equal(getattr(a.circles, name), getattr(b.circles, name))  # type: ignore[attr-defined]

@@ -286,3 +286,57 @@ def test_load_stays_busy_for_a_moment_after_concurrent_requests() -> None:
     assert not load.busy
     load.started()
     assert not load.busy and load.in_flight == 1
+
+
+def test_a_writers_value_is_folded_for_the_people_the_write_touched() -> None:
+    now = [0.0]
+    fresh = Freshness(None, probe=lambda: 0, window=10.0, clock=lambda: now[0], background=False)
+    folds: list[tuple[str, frozenset[int]]] = []
+
+    def fold(value: str, people: frozenset[int]) -> str:
+        folds.append((value, people))
+        return f"{value}+{sorted(people)}"
+
+    assert fresh.cached("board", lambda: "b0") == "b0"
+    first = fresh.bump(touched=[7])
+    second = fresh.bump(touched=[8, 7])
+    # The writer does not wait for a new board: theirs is the old one with 7 and 8.
+    assert fresh.cached("board", lambda: "never", wrote=second, fold=fold) == "b0+[7, 8]"
+    assert folds == [("b0", frozenset({7, 8}))]
+    # Kept: another writer whose write it includes has it as it is.
+    assert fresh.cached("board", lambda: "never", wrote=first, fold=fold) == "b0+[7, 8]"
+    # Never current: whoever needs the current value gets it made.
+    assert fresh.cached("board", lambda: "b1") == "b1"
+
+
+def test_no_fold_after_a_write_that_may_have_touched_anyone() -> None:
+    now = [0.0]
+    fresh = Freshness(None, probe=lambda: 0, window=10.0, clock=lambda: now[0], background=False)
+    fold = lambda value, people: value + "+folded"  # noqa: E731
+    fresh.cached("board", lambda: "b0")
+    fresh.bump(touched=[7])
+    wrote = fresh.bump()  # an import, a merge: anything may have changed
+    assert fresh.cached("board", lambda: "b1", wrote=wrote, fold=fold) == "b1"
+    # Nor from a value older than the window, nor when the fold declines.
+    now[0] = 20.0
+    wrote = fresh.bump(touched=[7])
+    assert fresh.cached("board", lambda: "b2", wrote=wrote, fold=fold) == "b2"
+    now[0] = 21.0
+    wrote = fresh.bump(touched=[9])
+    assert fresh.cached("board", lambda: "b3", wrote=wrote, fold=lambda v, p: None) == "b3"
+
+
+def test_a_value_made_from_a_folded_one_is_dated_as_it() -> None:
+    now = [0.0]
+    fresh = Freshness(None, probe=lambda: 0, window=10.0, clock=lambda: now[0], background=False)
+    fresh.cached("board", lambda: "b0")
+    wrote = fresh.bump(touched=[7])
+
+    def tie() -> str:
+        return "tie of " + fresh.cached(
+            "board", lambda: "never", wrote=wrote, fold=lambda v, p: v + "+7"
+        )
+
+    assert fresh.cached("tie", tie, wrote=wrote) == "tie of b0+7"
+    now[0] = 11.0  # the folded board is as old as b0: so is the tie made from it
+    assert fresh.cached("tie", lambda: "tie of b1", wrote=wrote) == "tie of b1"

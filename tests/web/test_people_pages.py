@@ -166,3 +166,32 @@ def test_login_is_required(web: Web) -> None:
         r = anon.get(url, follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
         assert "Ana Silva" not in r.text
+
+
+def test_a_busy_apps_writer_sees_their_call_without_everyone_being_scored_again(
+    web: Web,
+) -> None:
+    """deps.writing(touched=) and cached(fold=): while other requests are in flight,
+    a session's call with Carla is folded into the cached board and people index
+    (Ledger.rescored / reindexed) instead of scoring the whole ledger again."""
+    ids = _crowd(web)
+    assert _names(web.client.get("/people", params={"sort": "-last_seen"}).text)[0] == "Zoë Núñez"
+    boards: list[object] = []
+    real = web.ledger.scoreboard
+    web.ledger.scoreboard = lambda **kw: boards.append(kw) or real(**kw)  # type: ignore[method-assign]
+    web.app.state.load.in_flight = 3  # as if three other requests were being served
+    try:
+        carla = ids["Carla Ruiz"]
+        assert web.form(f"/people/{carla}/log", {"channel": "in_person"}).status_code == 303
+        page = web.client.get("/people", params={"sort": "-last_seen"}).text
+        assert _names(page)[0] == "Carla Ruiz"  # the write is seen: met today
+        strongest = _names(web.client.get("/people", params={"sort": "-strength"}).text)
+        assert "Carla Ruiz" in strongest[:3]  # scored now (she had no score before)
+        person = web.client.get(f"/people/{carla}").text
+        assert "Carla Ruiz" in person
+        assert boards == []  # no full scoreboard: folded for Carla alone
+    finally:
+        web.app.state.load.in_flight = 0
+        del web.ledger.scoreboard
+    # Idle again: the current board, made afresh, agrees.
+    assert _names(web.client.get("/people", params={"sort": "-last_seen"}).text)[0] == "Carla Ruiz"

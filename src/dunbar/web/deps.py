@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -136,31 +136,45 @@ def check_upload_size(request: Request) -> None:
 
 
 @contextmanager
-def writing(request: Request) -> Iterator[Ledger]:
-    """The ledger, while holding the app's single-writer lock."""
+def writing(request: Request, touched: Iterable[int] | None = None) -> Iterator[Ledger]:
+    """The ledger, while holding the app's single-writer lock.
+
+    ``touched``: the only people whose data the write may change (names left
+    alone, nobody added or removed), so that the cached board and people index
+    are brought up to date for them alone (:func:`cached`'s ``fold``).
+    """
     lock: threading.Lock = request.app.state.write_lock
     with lock:
         try:
             yield ledger_of(request)
         finally:
-            wrote = request.app.state.freshness.bump()
+            wrote = request.app.state.freshness.bump(touched)
             if "session" in request.scope:
                 request.session["wrote"] = wrote
 
 
-def cached(request: Request, key: str, make: Callable[[], T], *, may_be_previous: bool = True) -> T:
+def cached(
+    request: Request,
+    key: str,
+    make: Callable[[], T],
+    *,
+    may_be_previous: bool = True,
+    fold: Callable[[T, frozenset[int]], T | None] | None = None,
+) -> T:
     """``make()``, reused until the ledger changes (see :mod:`dunbar.web.freshness`).
 
     While the app is busy (other requests in flight), a page of a browser session
     may get a value up to a moment old that includes this session's own writes,
     rather than wait for it to be made again. When the app is not busy, and for
     the API (no session) and ``may_be_previous=False``, the value is current.
+    ``fold`` brings a value up to date after this session's writes that touched
+    only a few people (:meth:`Freshness.cached`); only while busy, too.
     """
     freshness: Freshness = request.app.state.freshness
     wrote = None
     if may_be_previous and request.app.state.load.busy and request.session.get("user") == "me":
         wrote = int(request.session.get("wrote", 0))
-    return freshness.cached(key, make, wrote=wrote)
+    return freshness.cached(key, make, wrote=wrote, fold=fold)
 
 
 def scoreboard_of(request: Request, *, having: int | None = None) -> Scoreboard:
@@ -180,6 +194,7 @@ def scoreboard_of(request: Request, *, having: int | None = None) -> Scoreboard:
             f"scoreboard:{day}",
             lambda: ledger.scoreboard(today=day),
             may_be_previous=may_be_previous,
+            fold=ledger.rescored,
         )
 
     made = board(True)

@@ -28,7 +28,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -62,6 +62,9 @@ BACKGROUND_MIN_CPU_S = 0.05
 cheaper one (one person's tie) is made by the next caller that needs it, and does not
 take a background slot from the 50,000-people index (which, at 50 clients, never got
 one while ties held both)."""
+
+TOUCHED_KEPT = 1024
+"""Writes whose touched people are remembered (for ``fold=``); older ones are unknown."""
 
 MAX_REFRESHES = 4
 """Background builds at a time (each of another key): on two cores, more only share them."""
@@ -102,12 +105,31 @@ class Freshness:
         self._building: dict[str, threading.Event] = {}  # key -> set when made
         self._refreshers: dict[str, threading.Thread] = {}  # key -> its background build
         self._cost: dict[str, float] = {}  # key -> CPU seconds its last making took
+        self._touched: dict[int, frozenset[int] | None] = {}  # write counter -> people
 
-    def bump(self) -> int:
-        """Note a write; returns the new write counter (see ``wrote=`` of :meth:`cached`)."""
+    def bump(self, touched: Iterable[int] | None = None) -> int:
+        """Note a write; returns the new write counter (see ``wrote=`` of :meth:`cached`).
+
+        ``touched``: the only people whose data the write may have changed (their
+        names and everyone else's data unchanged), so that a cached value can be
+        brought up to date for them alone (``fold=`` of :meth:`cached`); ``None``:
+        anything may have changed.
+        """
         with self._lock:
             self._counter += 1
+            self._touched[self._counter] = None if touched is None else frozenset(touched)
+            self._touched.pop(self._counter - TOUCHED_KEPT, None)
             return self._counter
+
+    def _touched_since(self, after: int, upto: int) -> frozenset[int] | None:
+        """Everyone the writes ``after`` < n <= ``upto`` touched; None if not known."""
+        people: set[int] = set()
+        for n in range(after + 1, upto + 1):
+            touched = self._touched.get(n)
+            if touched is None:
+                return None
+            people |= touched
+        return frozenset(people)
 
     def version(self) -> tuple[int, object]:
         with self._lock:
@@ -117,7 +139,14 @@ class Freshness:
             counter = self._counter
         return counter, self._probe() if self._probe is not None else time.monotonic()
 
-    def cached(self, key: str, make: Callable[[], T], *, wrote: int | None = None) -> T:
+    def cached(
+        self,
+        key: str,
+        make: Callable[[], T],
+        *,
+        wrote: int | None = None,
+        fold: Callable[[T, frozenset[int]], T | None] | None = None,
+    ) -> T:
         """``make()``, or its result from before when the ledger has not changed.
 
         ``wrote`` is the write counter (:meth:`bump`) of the caller's last write
@@ -127,6 +156,14 @@ class Freshness:
         background (:data:`MAX_REFRESHES` such builds at a time, with current
         inputs), so that under steady writes it
         stays young. ``None`` (the default) always waits for the current value.
+
+        ``fold(value, people)`` brings a value up to date after writes of the app
+        that touched only ``people`` (:meth:`bump`), or returns None. A caller
+        whose last write the value does not include gets it folded, when it is
+        younger than :attr:`window`, instead of waiting for it to be made again:
+        the writer's next page costs their own people, not the 50,000. A folded
+        value includes those writes but is not current (other changes may be
+        missing), so it is made again in the background as any other.
 
         A value made from other cached values that were not current (``make``
         called :meth:`cached` itself) is kept as no newer than the oldest of them,
@@ -169,16 +206,66 @@ class Freshness:
                     _used(hit, current=False)
                     previous: T = hit[2]
                     return previous
-                if building is None:
-                    event = threading.Event()
-                    self._building[key] = event
-                    break
-                event = building
-            event.wait()
+                touched = None
+                if (
+                    fold is not None
+                    and hit is not None
+                    and wrote is not None
+                    and self._clock() - hit[1] < self.window
+                ):
+                    touched = self._touched_since(hit[0][0], version[0])
+                if touched is None:
+                    if building is None:
+                        event = threading.Event()
+                        self._building[key] = event
+                        break
+                    waiting = building
+            if touched is not None and fold is not None and hit is not None:
+                folded = self._fold(key, hit, fold, touched, version[0])
+                if folded is not None:
+                    result: T = folded[0]
+                    return result
+                fold = None  # it could not be folded: made, or waited for, as usual
+                continue
+            waiting.wait()
         entry, current_now = self._make(key, make, version, event)
         _used(entry, current=current_now)
         value: T = entry[2]
         return value
+
+    def _fold(
+        self,
+        key: str,
+        hit: tuple[tuple[int, object], float, Any],
+        fold: Callable[[Any, frozenset[int]], Any],
+        touched: frozenset[int],
+        counter: int,
+    ) -> tuple[Any] | None:
+        """``hit``'s value folded up to write ``counter``, kept; None if it cannot be."""
+        inputs: list[tuple[tuple[int, object], float, bool]] = []
+        _making.frames.append(inputs)
+        try:
+            value = fold(hit[2], touched)
+        finally:
+            _making.frames.pop()
+        if value is None:
+            return None
+        # Dated as the value it was folded from (other changes may be missing), with
+        # the writes it now includes, and no newer than any input it used.
+        stale = [(v, b) for v, b, current in inputs if not current]
+        # ("folded", ...) never equals a version: the value is never taken for current.
+        base = hit[0][1]
+        if not (isinstance(base, tuple) and base[:1] == ("folded",)):
+            base = ("folded", base)
+        made_for = (min([counter, *(v[0] for v, _ in stale)]), base)
+        entry = (made_for, min([hit[1], *(b for _, b in stale)]), value)
+        with self._lock:
+            kept = self._cache.get(key)
+            if kept is None or kept[0][0] < made_for[0]:
+                self._cache[key] = entry
+                self._cache.move_to_end(key)
+        _used(entry, current=False)
+        return (value,)
 
     def _make(
         self, key: str, make: Callable[[], Any], version: tuple[int, object], event: threading.Event

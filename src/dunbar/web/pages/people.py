@@ -67,6 +67,7 @@ def index_of(request: Request) -> PeopleIndex:
         request,
         f"people:index:{day}",
         lambda: ledger.people_index(board=scoreboard_of(request)),
+        fold=lambda index, people: ledger.reindexed(index, scoreboard_of(request), people),
     )
 
 

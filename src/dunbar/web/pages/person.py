@@ -192,7 +192,7 @@ def log(
         if not minutes.strip().isdigit():
             raise ValidationError(f"minutes must be a whole number, not {minutes!r}")
         mins = int(minutes)
-    with writing(request) as ledger:
+    with writing(request, touched=[person_id]) as ledger:
         person = ledger.person(person_id)
         ledger.log(
             title.strip() or None,
@@ -211,7 +211,7 @@ def add_note(
 ) -> Response:
     if not text.strip():
         raise ValidationError("the note is empty: write something first")
-    with writing(request) as ledger:
+    with writing(request, touched=[person_id]) as ledger:
         person = ledger.person(person_id)
         ledger.add_note(text.strip(), about=person.id)
     request.session["flash"] = f"Note added about {person.name}."

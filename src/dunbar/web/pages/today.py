@@ -78,7 +78,7 @@ def log_from_agenda(
         if not minutes.strip().isdigit():
             raise ValidationError(f"minutes must be a whole number, not {minutes!r}")
         mins = int(minutes)
-    with writing(request) as ledger:
+    with writing(request, touched=[person_id]) as ledger:
         person = ledger.person(person_id)
         ledger.log(
             title.strip() or None,
@@ -96,7 +96,7 @@ def done(
     person_id: Annotated[int, Form()],
     kind: Annotated[str, Form(max_length=20)] = "all",
 ) -> Response:
-    with writing(request) as ledger:
+    with writing(request, touched=[person_id]) as ledger:
         person = ledger.person(person_id)
         ledger.done(person_id, kind=kind)
     return _back(request, f"Done: {person.name}.")
@@ -109,7 +109,7 @@ def snooze(
     days: Annotated[int, Form(ge=1, le=3650)] = 7,
     kind: Annotated[str, Form(max_length=20)] = "all",
 ) -> Response:
-    with writing(request) as ledger:
+    with writing(request, touched=[person_id]) as ledger:
         person = ledger.person(person_id)
         ledger.snooze(person_id, days=days, kind=kind)
     return _back(request, f"Snoozed {person.name} for {days} days.")
