@@ -249,7 +249,7 @@ def test_close_waits_for_a_version_being_read(tmp_path: Path) -> None:
         while not stop.is_set():
             try:
                 fresh.version()
-            except BaseException as exc:  # noqa: BLE001 - reported below
+            except BaseException as exc:
                 errors.append(exc)
                 return
 
