@@ -340,3 +340,31 @@ def test_a_value_made_from_a_folded_one_is_dated_as_it() -> None:
     assert fresh.cached("tie", tie, wrote=wrote) == "tie of b0+7"
     now[0] = 11.0  # the folded board is as old as b0: so is the tie made from it
     assert fresh.cached("tie", lambda: "tie of b1", wrote=wrote) == "tie of b1"
+
+
+def test_idle_callers_get_no_earlier_value_but_their_write_folded() -> None:
+    now = [0.0]
+    fresh = Freshness(None, probe=lambda: 0, window=10.0, clock=lambda: now[0], background=False)
+    fold = lambda value, people: f"{value}+{sorted(people)}"  # noqa: E731
+    fresh.cached("board", lambda: "b0")
+    other = fresh.bump(touched=[3])  # another session's write
+    # previous=False (idle): a session without a write of its own since gets it current.
+    assert fresh.cached("board", lambda: "b1", wrote=0, fold=fold, previous=False) == "b1"
+    mine = fresh.bump(touched=[4])
+    assert mine > other
+    assert fresh.cached("board", lambda: "never", wrote=mine, fold=fold, previous=False) == (
+        "b1+[4]"
+    )
+
+
+def test_age_counts_from_when_a_value_was_last_found_current() -> None:
+    now = [0.0]
+    fresh = Freshness(None, probe=lambda: 0, window=10.0, clock=lambda: now[0], background=False)
+    fresh.cached("board", lambda: "b0")
+    now[0] = 100.0
+    assert fresh.cached("board", lambda: "never") == "b0"  # current: seen so at 100
+    wrote = fresh.bump(touched=[1])
+    now[0] = 105.0  # 105 s after it was made, 5 s after it was last current: foldable
+    assert fresh.cached("board", lambda: "never", wrote=wrote, fold=lambda v, p: v + "+1") == (
+        "b0+1"
+    )

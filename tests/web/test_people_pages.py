@@ -195,3 +195,27 @@ def test_a_busy_apps_writer_sees_their_call_without_everyone_being_scored_again(
         del web.ledger.scoreboard
     # Idle again: the current board, made afresh, agrees.
     assert _names(web.client.get("/people", params={"sort": "-last_seen"}).text)[0] == "Carla Ruiz"
+
+
+def test_an_idle_apps_writer_gets_the_fold_then_the_current_board(web: Web) -> None:
+    """Not busy: a session's own write is folded too (its next page does not wait for
+    everyone to be scored again); the page after is made from a current board."""
+    ids = _crowd(web)
+    web.client.get("/people")
+    boards: list[object] = []
+    real = web.ledger.scoreboard
+    web.ledger.scoreboard = lambda **kw: boards.append(kw) or real(**kw)  # type: ignore[method-assign]
+    try:
+        carla = ids["Carla Ruiz"]
+        assert web.form(f"/people/{carla}/log", {"channel": "call"}).status_code == 303
+        assert _names(web.client.get("/people", params={"sort": "-last_seen"}).text)[0] == (
+            "Carla Ruiz"
+        )
+        assert boards == []
+        web.ledger.log("Coffee", with_=[ids["Bob Stone"]])  # another process writes
+        assert _names(web.client.get("/people", params={"sort": "-last_seen"}).text)[0] == (
+            "Bob Stone"
+        )  # idle: current, the other process's write included
+        assert len(boards) == 1
+    finally:
+        del web.ledger.scoreboard

@@ -761,13 +761,7 @@ def peak_many(
     ids = _ints(people, "people")
     pid = _ints(person, "person")
     days = _ints(day, "day")
-    n = len(pid)
-    arrays = {
-        "channel": _ints(channel, "channel"),
-        "direction": _ints(direction, "direction"),
-        "minutes": _floats(minutes, n, "minutes"),
-        "group": _floats(group, n, "group"),
-    }
+    arrays = _columns(channel, direction, minutes, group, len(pid))
     known = None if first_known is None else _ints(first_known, "first_known")
     best = np.full(len(ids), np.nan)
     for checkpoint in monthly_checkpoints(now, months=months):
@@ -786,6 +780,22 @@ def peak_many(
         ).score
         best = np.fmax(best, scores)
     return best
+
+
+def _columns(
+    channel: npt.ArrayLike,
+    direction: npt.ArrayLike,
+    minutes: npt.ArrayLike | None,
+    group: npt.ArrayLike | None,
+    n: int,
+) -> dict[str, Any]:
+    """The episode columns besides person and day, checked, to be filtered together."""
+    return {
+        "channel": _ints(channel, "channel"),
+        "direction": _ints(direction, "direction"),
+        "minutes": _floats(minutes, n, "minutes"),
+        "group": _floats(group, n, "group"),
+    }
 
 
 def score_history(
@@ -813,13 +823,7 @@ def score_history(
     if not checkpoints:
         return np.zeros(0)
     days = _ints(day, "day")
-    n = len(days)
-    arrays = {
-        "channel": _ints(channel, "channel"),
-        "direction": _ints(direction, "direction"),
-        "minutes": _floats(minutes, n, "minutes"),
-        "group": _floats(group, n, "group"),
-    }
+    arrays = _columns(channel, direction, minutes, group, len(days))
     cuts = np.asarray([c.toordinal() for c in checkpoints], dtype=np.int64)
     latest = int(cuts.max())
     keep = days[None, :] <= cuts[:, None]  # checkpoint × episode

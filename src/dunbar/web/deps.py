@@ -168,13 +168,15 @@ def cached(
     rather than wait for it to be made again. When the app is not busy, and for
     the API (no session) and ``may_be_previous=False``, the value is current.
     ``fold`` brings a value up to date after this session's writes that touched
-    only a few people (:meth:`Freshness.cached`); only while busy, too.
+    only a few people (:meth:`Freshness.cached`), busy or not: when not, the value
+    is then made current at once in the background.
     """
     freshness: Freshness = request.app.state.freshness
     wrote = None
-    if may_be_previous and request.app.state.load.busy and request.session.get("user") == "me":
+    if may_be_previous and request.session.get("user") == "me":
         wrote = int(request.session.get("wrote", 0))
-    return freshness.cached(key, make, wrote=wrote, fold=fold)
+    busy = request.app.state.load.busy
+    return freshness.cached(key, make, wrote=wrote, fold=fold, previous=busy)
 
 
 def scoreboard_of(request: Request, *, having: int | None = None) -> Scoreboard:

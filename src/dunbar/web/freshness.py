@@ -100,7 +100,7 @@ class Freshness:
             # Only ever reads a pragma; a plain connection, since a read-only one
             # cannot open a WAL database whose -shm file it may not write.
             self._conn = sqlite3.connect(str(sqlite_file), check_same_thread=False)
-        # key -> (the version it was made for, when its making began, the value)
+        # key -> (the version it was made for, when it was last known current, the value)
         self._cache: OrderedDict[str, tuple[tuple[int, object], float, Any]] = OrderedDict()
         self._building: dict[str, threading.Event] = {}  # key -> set when made
         self._refreshers: dict[str, threading.Thread] = {}  # key -> its background build
@@ -146,6 +146,7 @@ class Freshness:
         *,
         wrote: int | None = None,
         fold: Callable[[T, frozenset[int]], T | None] | None = None,
+        previous: bool = True,
     ) -> T:
         """``make()``, or its result from before when the ledger has not changed.
 
@@ -163,7 +164,12 @@ class Freshness:
         younger than :attr:`window`, instead of waiting for it to be made again:
         the writer's next page costs their own people, not the 50,000. A folded
         value includes those writes but is not current (other changes may be
-        missing), so it is made again in the background as any other.
+        missing), so it is made again in the background as any other, or at once
+        when ``previous`` is false (an idle app: no value of a moment ago is shown,
+        but a session's own write is still folded rather than waited for).
+
+        A value's age is the time since it was last known to be current (made,
+        or found current by a caller).
 
         A value made from other cached values that were not current (``make``
         called :meth:`cached` itself) is kept as no newer than the oldest of them,
@@ -179,38 +185,31 @@ class Freshness:
                 hit = self._cache.get(key)
                 building = self._building.get(key)
                 if hit is not None and hit[0] == version:
+                    hit = (hit[0], self._clock(), hit[2])  # current as of now
+                    self._cache[key] = hit
                     self._cache.move_to_end(key)
                     _used(hit, current=True)
                     current: T = hit[2]
                     return current
                 if (
                     hit is not None
+                    and previous
                     and wrote is not None
                     and hit[0][0] >= wrote
                     and (building is not None or self._clock() - hit[1] < self.window)
                 ):
                     self._cache.move_to_end(key)
-                    if (
-                        building is None
-                        and self.background
-                        and self._cost.get(key, 0.0) >= BACKGROUND_MIN_CPU_S
-                        and self._clock() - hit[1] >= self.window / 2
-                        and key not in self._refreshers
-                        and len(self._refreshers) < MAX_REFRESHES
-                    ):
-                        thread = threading.Thread(
-                            target=self._refresh, args=(key, make), daemon=True
-                        )
-                        self._refreshers[key] = thread
-                        thread.start()
+                    if self._clock() - hit[1] >= self.window / 2:
+                        self._start_refresh(key, make)
                     _used(hit, current=False)
-                    previous: T = hit[2]
-                    return previous
+                    earlier: T = hit[2]
+                    return earlier
                 touched = None
                 if (
                     fold is not None
                     and hit is not None
                     and wrote is not None
+                    and hit[0][0] < wrote  # only to take in the caller's own writes
                     and self._clock() - hit[1] < self.window
                 ):
                     touched = self._touched_since(hit[0][0], version[0])
@@ -223,6 +222,9 @@ class Freshness:
             if touched is not None and fold is not None and hit is not None:
                 folded = self._fold(key, hit, fold, touched, version[0])
                 if folded is not None:
+                    if not previous:  # idle: make it current now, while the page is shown
+                        with self._lock:
+                            self._start_refresh(key, make)
                     result: T = folded[0]
                     return result
                 fold = None  # it could not be folded: made, or waited for, as usual
@@ -232,6 +234,19 @@ class Freshness:
         _used(entry, current=current_now)
         value: T = entry[2]
         return value
+
+    def _start_refresh(self, key: str, make: Callable[[], Any]) -> None:
+        """Make ``key`` again in a thread, if it is worth it and a slot is free (locked)."""
+        if (
+            self.background
+            and key not in self._building
+            and self._cost.get(key, 0.0) >= BACKGROUND_MIN_CPU_S
+            and key not in self._refreshers
+            and len(self._refreshers) < MAX_REFRESHES
+        ):
+            thread = threading.Thread(target=self._refresh, args=(key, make), daemon=True)
+            self._refreshers[key] = thread
+            thread.start()
 
     def _fold(
         self,
