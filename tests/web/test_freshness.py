@@ -368,3 +368,21 @@ def test_age_counts_from_when_a_value_was_last_found_current() -> None:
     assert fresh.cached("board", lambda: "never", wrote=wrote, fold=lambda v, p: v + "+1") == (
         "b0+1"
     )
+
+
+def test_a_request_sees_one_value_per_key_and_dates_what_it_makes_from_it() -> None:
+    now = [0.0]
+    fresh = Freshness(None, probe=lambda: 0, window=10.0, clock=lambda: now[0], background=False)
+    fresh.cached("board", lambda: "b0")
+    wrote = fresh.bump(touched=[1])
+    request: dict[str, object] = {}  # one request's snapshot
+    fold = lambda v, p: v + "+1"  # noqa: E731
+    board = lambda: fresh.cached(  # noqa: E731
+        "board", lambda: "b1", wrote=wrote, fold=fold, previous=False, snapshot=request
+    )
+    assert board() == "b0+1"
+    # The tie, made in the same request from the same (folded) board, is dated as it.
+    assert fresh.cached("tie", lambda: "tie of " + board(), snapshot=request) == "tie of b0+1"
+    assert fresh.cached("tie", lambda: "tie of b1") == "tie of b1"  # not taken for current
+    # A new request (another snapshot), idle, with no write of its own: current values.
+    assert fresh.cached("board", lambda: "b1", wrote=wrote, previous=False, snapshot={}) == "b1"

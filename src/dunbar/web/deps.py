@@ -176,7 +176,12 @@ def cached(
     if may_be_previous and request.session.get("user") == "me":
         wrote = int(request.session.get("wrote", 0))
     busy = request.app.state.load.busy
-    return freshness.cached(key, make, wrote=wrote, fold=fold, previous=busy)
+    snapshot = getattr(request.state, "snapshot", None)
+    if snapshot is None:  # one per request: a key asked twice gives the same value
+        snapshot = request.state.snapshot = {}
+    if not may_be_previous:
+        snapshot.pop(key, None)  # the current value, even if an earlier one was given
+    return freshness.cached(key, make, wrote=wrote, fold=fold, previous=busy, snapshot=snapshot)
 
 
 def scoreboard_of(request: Request, *, having: int | None = None) -> Scoreboard:
