@@ -724,8 +724,9 @@ class StrengthMixin(LedgerBase):
         for pid in candidates:
             tie = board.tie(pid)
             theirs = known.get(pid, set())
-            union = theirs | circle
-            jaccard = len(theirs & circle) / len(union) if union else 0.0
+            shared = len(circle.intersection(theirs))
+            union = len(theirs) + len(circle) - shared  # without building the union
+            jaccard = shared / union if union else 0.0
             balance = _balance(tie.outbound, tie.inbound)
             scored.append(
                 (
