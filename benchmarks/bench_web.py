@@ -514,9 +514,7 @@ def loopback(
         },
         "server_log_tracebacks": log.count("Traceback"),
         # Each request: its kind, when it ended (seconds from the start), latency ms.
-        "timeline": [
-            (r["kind"], round(duration - r["at"], 3), round(r["ms"], 1)) for r in done
-        ],
+        "timeline": [(r["kind"], round(duration - r["at"], 3), round(r["ms"], 1)) for r in done],
     }
 
 

@@ -81,9 +81,11 @@ def _folded(data_version: object) -> bool:
 
 
 WINDOW_S = 10.0
-"""How old a value may be and still be shown to a session that did not write since
-(only while the app is busy: :func:`dunbar.web.deps.cached`). At 50,000 people, 50
-clients with writes, 20 s runs: 1 s gave 947 ms p95, 5 s 692 ms (benchmarks/RESULTS.md)."""
+"""How long after it was last current a value may still be shown to a session whose
+writes it includes (only while the app is busy: :func:`dunbar.web.deps.cached`), and
+folded. At 50,000 people a remake takes 2–6 s of wall time under 50 clients, so a 5 s
+window expired values while their successors were still being made
+(benchmarks/RESULTS.md)."""
 
 
 class Freshness:
