@@ -235,3 +235,12 @@ def test_score_history_of_no_checkpoints_is_empty() -> None:
     from dunbar.strength.batch import score_history
 
     assert len(score_history([], [], [], checkpoints=[])) == 0
+
+
+def test_score_history_rejects_columns_of_other_lengths() -> None:
+    from dunbar.strength.batch import score_history
+
+    with pytest.raises(ValidationError, match="same length"):
+        score_history([NOW.toordinal()], [0, 1], [0], checkpoints=[NOW])
+    with pytest.raises(ValidationError):  # an unknown channel code, as score_many says
+        score_history([NOW.toordinal()], [99], [0], checkpoints=[NOW])

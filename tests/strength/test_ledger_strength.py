@@ -207,6 +207,24 @@ def test_done_and_snooze(db_target: str) -> None:
         ledger.close()
 
 
+def test_done_takes_the_cadence_from_a_board_of_its_day_only(ledger: Ledger) -> None:
+    """Ledger.done(board=): the web app passes its cached scoreboard."""
+    ana = ledger.add_person("Ana", closeness=6).id
+    ledger.log("lunch", with_=[ana], when=ago(90))
+    board = ledger.scoreboard()
+    calls: list[object] = []
+    real = ledger.scoreboard
+    ledger.scoreboard = lambda **kw: calls.append(kw) or real(**kw)  # type: ignore[method-assign]
+    try:
+        # Ana is the only tie, so rank 1: L5, a weekly cadence (as without a board).
+        assert ledger.done(ana, board=board)["hidden_until"]["fading"] == "2026-11-29"
+        assert calls == []
+        ledger.done(ana, today="2026-11-15", board=board)  # another day: made afresh
+        assert calls == [{"today": dt.date(2026, 11, 15)}]
+    finally:
+        del ledger.scoreboard
+
+
 def test_done_kind_favour_marks_my_promises_done(ledger: Ledger) -> None:
     ana = ledger.add_person("Ana").id
     f = ledger.add_favour("me", ana, "a reference letter", on="2026-11-01", status="promised")

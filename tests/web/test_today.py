@@ -105,3 +105,32 @@ def test_when_busy_other_sessions_may_see_the_agenda_a_moment_old(web: Web) -> N
     for week in range(20):
         web.ledger.log("Call", with_=[cara.id], when=start + dt.timedelta(days=7 * week))
     assert f'<p class="reason"><a href="/people/{cara.id}"' in web.client.get("/").text
+
+
+def test_done_and_snooze_while_busy_take_effect_without_scoring_everyone(web: Web) -> None:
+    """writing(touched=[person]) on done and snooze: the writer's next Today is made
+    from the board folded for that person, not from a full scoreboard, and no longer
+    shows the item."""
+    ana = _fading(web)
+    bob = web.ledger.add_person("Bob Stone")
+    start = web.ledger.now() - dt.timedelta(days=300)
+    for week in range(20):
+        web.ledger.log("Call", with_=[bob.id], when=start + dt.timedelta(days=7 * week))
+    page = web.client.get("/").text
+    assert f'<p class="reason"><a href="/people/{ana}"' in page
+    assert f'<p class="reason"><a href="/people/{bob.id}"' in page
+    boards: list[object] = []
+    real = web.ledger.scoreboard
+    web.ledger.scoreboard = lambda **kw: boards.append(kw) or real(**kw)  # type: ignore[method-assign]
+    web.app.state.load.in_flight = 3  # as if three other requests were being served
+    try:
+        assert web.form("/agenda/snooze", {"person_id": ana, "days": 7}).status_code == 303
+        page = web.client.get("/").text
+        assert f'<p class="reason"><a href="/people/{ana}"' not in page
+        assert web.form("/agenda/done", {"person_id": bob.id}).status_code == 303
+        page = web.client.get("/").text
+        assert f'<p class="reason"><a href="/people/{bob.id}"' not in page
+        assert boards == []
+    finally:
+        web.app.state.load.in_flight = 0
+        del web.ledger.scoreboard

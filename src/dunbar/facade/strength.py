@@ -462,10 +462,8 @@ class StrengthMixin(LedgerBase):
             params = self._params(conn)
             arrays = _until(tally_store.episode_arrays(conn, [pid]), day)
             contacts = board.contacts if board is not None else _contacts(conn)
-        ids = np.asarray([pid], dtype=np.int64)
-        first, close = _known_and_closeness(ids, contacts, day)
         checkpoints = list(reversed(monthly_checkpoints(day, months=months)))
-        mine = _for(arrays, ids, contacts, day)
+        mine = _for(arrays, np.asarray([pid], dtype=np.int64), contacts, day)
         scores = score_history(
             mine["day"],
             mine["channel"],
@@ -473,8 +471,8 @@ class StrengthMixin(LedgerBase):
             mine["minutes"],
             mine["group"],
             checkpoints=checkpoints,
-            first_known=int(first[0]),
-            closeness=int(close[0]),
+            first_known=int(mine["first_known"][0]),
+            closeness=int(mine["closeness"][0]),
             params=params,
         )
         return [
@@ -760,21 +758,28 @@ class StrengthMixin(LedgerBase):
     # --- done and snooze ---------------------------------------------------------------
 
     def done(
-        self, ref: str | int, *, kind: str = "all", today: dt.date | str | None = None
+        self,
+        ref: str | int,
+        *,
+        kind: str = "all",
+        today: dt.date | str | None = None,
+        board: Scoreboard | None = None,
     ) -> dict[str, Any]:
         """I have taken care of this person's agenda items (of ``kind``, or all).
 
         Open follow-ups due by today are completed; with ``kind="favour"`` the
         favours I promised them are marked done. Fading items are then hidden
-        until the person's next contact is due; other kinds for a while
-        (``DONE_DAYS``).
+        until the person's next contact is due (their circle's cadence, from
+        ``board`` if the caller keeps that day's :meth:`scoreboard`, as the web
+        app does); other kinds for a while (``DONE_DAYS``).
         """
         from dunbar.strength.circles import cadence_for
 
         day = self._today(today)
         kinds = self._mark_kinds(kind)
         pid = self._resolve(ref)
-        board = self.scoreboard(today=day)
+        if board is None or board.today != day:
+            board = self.scoreboard(today=day)
         placement = board.placement(pid) if pid in board.contacts else None
         with self._write() as conn:
             if pid == people_store.me_id(conn):
@@ -883,9 +888,10 @@ class ContactTable(Mapping[int, "Contact"]):
         import copy
 
         ids = [int(r[0]) for r in rows]
+        again = set(ids)
         table = copy.copy(self)
         table._rows = {**self._rows, **dict(zip(ids, rows, strict=True))}
-        table._made = {pid: c for pid, c in self._made.items() if pid not in set(ids)}
+        table._made = {pid: c for pid, c in self._made.items() if pid not in again}
         at = self.positions(ids)
         closeness, kin, first_known = _contact_arrays(rows)
         table.closeness, table.kin = self.closeness.copy(), self.kin.copy()

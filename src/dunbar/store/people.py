@@ -38,6 +38,7 @@ from dunbar.normalise import (
     normalise_label,
     parse_date,
 )
+from dunbar.store.stale import chunks
 from dunbar.store.tables import (
     check_lengths,
     encounter_participants,
@@ -911,10 +912,10 @@ def _last_seen(conn: Connection) -> Any:
 def last_seen_of(conn: Connection, ids: Sequence[int]) -> dict[int, float]:
     """The last encounter of each of ``ids`` in POSIX seconds (the never-met left out)."""
     out: dict[int, float] = {}
-    for start in range(0, len(ids), 500):
+    for chunk in chunks(ids):
         query = (
             select(encounter_participants.c.person_id, _last_seen(conn))
-            .where(encounter_participants.c.person_id.in_(list(ids[start : start + 500])))
+            .where(encounter_participants.c.person_id.in_(chunk))
             .group_by(encounter_participants.c.person_id)
         )
         out.update((int(pid), float(t)) for pid, t in conn.execute(query) if t is not None)

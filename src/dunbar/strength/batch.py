@@ -824,6 +824,8 @@ def score_history(
         return np.zeros(0)
     days = _ints(day, "day")
     arrays = _columns(channel, direction, minutes, group, len(days))
+    if not len(arrays["channel"]) == len(arrays["direction"]) == len(days):
+        raise ValidationError("day, channel and direction must have the same length")
     cuts = np.asarray([c.toordinal() for c in checkpoints], dtype=np.int64)
     latest = int(cuts.max())
     keep = days[None, :] <= cuts[:, None]  # checkpoint × episode

@@ -163,9 +163,10 @@ def cached(
 ) -> T:
     """``make()``, reused until the ledger changes (see :mod:`dunbar.web.freshness`).
 
-    While the app is busy (other requests in flight), a page of a browser session
-    may get a value up to a moment old that includes this session's own writes,
-    rather than wait for it to be made again. When the app is not busy, and for
+    While the app is busy (:attr:`dunbar.web.load.Load.busy`: two requests at once
+    in the last moment), a page of a browser session may get a value up to a
+    moment old that includes this session's own writes, rather than wait for it
+    to be made again. When the app is not busy, and for
     the API (no session) and ``may_be_previous=False``, the value is current.
     ``fold`` brings a value up to date after this session's writes that touched
     only a few people (:meth:`Freshness.cached`), busy or not: when not, the value

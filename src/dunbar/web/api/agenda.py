@@ -51,8 +51,9 @@ def agenda(
     summary="I have taken care of this person's agenda items",
 )
 def done(request: Request, person_id: PersonId, body: DoneIn | None = None) -> DoneOut:
-    with writing(request) as ledger:
-        result = ledger.done(person_id, kind=(body or DoneIn()).kind)
+    board = scoreboard_of(request)  # for the circle's cadence; not under the write lock
+    with writing(request, touched=[person_id]) as ledger:
+        result = ledger.done(person_id, kind=(body or DoneIn()).kind, board=board)
     return DoneOut.model_validate(result)
 
 
@@ -63,7 +64,7 @@ def done(request: Request, person_id: PersonId, body: DoneIn | None = None) -> D
 )
 def snooze(request: Request, person_id: PersonId, body: SnoozeIn | None = None) -> SnoozeOut:
     chosen = body or SnoozeIn()
-    with writing(request) as ledger:
+    with writing(request, touched=[person_id]) as ledger:
         result = ledger.snooze(person_id, days=chosen.days, kind=chosen.kind)
     return SnoozeOut.model_validate(result)
 

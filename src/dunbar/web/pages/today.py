@@ -96,9 +96,10 @@ def done(
     person_id: Annotated[int, Form()],
     kind: Annotated[str, Form(max_length=20)] = "all",
 ) -> Response:
+    board = scoreboard_of(request)  # for the circle's cadence; not under the write lock
     with writing(request, touched=[person_id]) as ledger:
         person = ledger.person(person_id)
-        ledger.done(person_id, kind=kind)
+        ledger.done(person_id, kind=kind, board=board)
     return _back(request, f"Done: {person.name}.")
 
 
